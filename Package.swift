@@ -1,0 +1,31 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Three floors, every arrow pointing down: gate → Linux → IA32.
+let package = Package(
+    name: "Gate",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "IA32", targets: ["IA32"]),
+        .library(name: "Linux", targets: ["Linux"]),
+        .executable(name: "gate", targets: ["gate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The processor: registers, lazy EFLAGS, segments, guest memory, decoder and
+        // execution. Knows nothing of Linux.
+        .target(name: "IA32"),
+        // The kernel side: ELF loading, the initial stack, the system-call gate.
+        .target(name: "Linux", dependencies: ["IA32"]),
+        .executableTarget(
+            name: "gate",
+            dependencies: ["Linux", "IA32", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // Long-running decoder/executor fuzzer: millions of random byte sequences.
+        .executableTarget(name: "GateFuzz", dependencies: ["IA32"]),
+        .testTarget(name: "IA32Tests", dependencies: ["IA32"], resources: [.copy("Corpus")]),
+        .testTarget(name: "LinuxTests", dependencies: ["Linux", "IA32"], resources: [.copy("Programs")]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,192 @@
+/// Why `CPU.run` returned.
+public enum StopReason: Equatable, Sendable {
+    /// The instruction budget ran out; call `run` again to continue.
+    case budgetExhausted
+    /// An exception the processor would deliver; for faults EIP is at the instruction.
+    case exception(PendingFault)
+    /// `int n` in user-mode emulation (`interruptsToHost`); EIP is after the instruction.
+    case softwareInterrupt(UInt8)
+    /// `hlt` at CPL 0.
+    case halted
+    /// A privileged instruction Gate does not model, executed at CPL 0.
+    case unsupported(UInt32)
+}
+
+/// One IA-32 processor attached to an address space: the state, the decoded-block
+/// cache and the run loop.
+public final class CPU {
+    public let memory: GuestMemory
+    /// The architectural state, reached by pointer from the interpreter.
+    public let state: UnsafeMutablePointer<CPUState>
+    public let blocks: BlockCache
+    public private(set) var model: CPUModel
+    /// Instructions retired since creation.
+    public private(set) var instructionCount: UInt64 = 0
+
+    public init(memory: GuestMemory, model: CPUModel = .default) {
+        self.memory = memory
+        self.model = model
+        state = .allocate(capacity: 1)
+        state.initialize(to: CPUState(memory: memory))
+        blocks = BlockCache(memory: memory)
+        memory.codeObserver = blocks
+        setModel(model)
+        // A flat user-mode process, as Linux starts one.
+        state.pointee.seg.regs.0 = .flat(selector: 0x7b, code: false)
+        state.pointee.seg.regs.1 = .flat(selector: 0x73, code: true)
+        state.pointee.seg.regs.2 = .flat(selector: 0x7b, code: false)
+        state.pointee.seg.regs.3 = .flat(selector: 0x7b, code: false)
+        var null = SegmentCache()
+        null.usable = false
+        null.limit = 0
+        state.pointee.seg.regs.4 = null
+        state.pointee.seg.regs.5 = null
+        state.setCPL(3)
+    }
+
+    deinit {
+        state.deinitialize(count: 1)
+        state.deallocate()
+    }
+
+    public func setModel(_ m: CPUModel) {
+        model = m
+        state.pointee.cpuidSignature = m.signature
+        state.pointee.cpuidFeatures = m.features
+        state.pointee.sysenterWorks = m.sysenterWorks
+    }
+
+    // MARK: Registers
+
+    public func register(_ r: Reg) -> UInt32 { state.r32(r.rawValue) }
+    public func setRegister(_ r: Reg, _ v: UInt32) { state.setR32(r.rawValue, v) }
+    public var eip: UInt32 {
+        get { state.pointee.eip }
+        set { state.pointee.eip = newValue }
+    }
+    public var eflags: UInt32 {
+        get { state.eflags }
+        set { state.setEFLAGS(newValue) }
+    }
+    public var cpl: UInt8 {
+        get { state.pointee.cpl }
+        set { state.setCPL(newValue) }
+    }
+    public func segment(_ s: SegReg) -> SegmentCache { state.pointee.seg[s.rawValue] }
+    public func setSegment(_ s: SegReg, _ c: SegmentCache) { state.pointee.seg[s.rawValue] = c }
+
+    /// Loads a segment register through the GDT/LDT with the processor's checks.
+    public func loadSegment(_ s: SegReg, selector: UInt16) -> PendingFault? {
+        state.pointee.fault = PendingFault()
+        state.loadSegment(s.rawValue, selector)
+        let f = state.pointee.fault
+        state.pointee.fault = PendingFault()
+        return f.isPending ? f : nil
+    }
+
+    // MARK: Running
+
+    /// Runs until something needs the caller, or about `budget` instructions retire.
+    public func run(budget: Int = Int.max) -> StopReason {
+        let s = state
+        var remaining = budget
+        let cache = blocks
+        while remaining > 0 {
+            if _slowPath(s.pointee.eflagsRaw & EFLAGS.tf != 0) {
+                let r = step()
+                remaining -= 1
+                if r != .budgetExhausted { return r }
+                continue
+            }
+            let eip = s.pointee.eip
+            let csBase = s.pointee.seg.regs.1.base
+            var b = cache.lookup(eip)
+            if b >= 0 {
+                // The page may have lost its permission since the block was decoded.
+                let page = cache.blocks[Int(b)].page
+                let need = s.pointee.readNeed
+                if _slowPath(s.pointee.perm[Int(page)] & need != need) { b = -1 }
+            }
+            if b < 0 { b = cache.decode(s, eip: eip, linear: csBase &+ eip) }
+            let block = cache.blocks[Int(b)]
+            var ip = cache.pool + Int(block.first)
+            let end = ip + Int(block.count)
+            var executed = 0
+            s.pointee.codeWritten = false
+            while ip < end {
+                let start = s.pointee.eip
+                s.pointee.eip = start &+ UInt32(ip.pointee.length)
+                execute(s, ip.pointee)
+                executed &+= 1
+                if _slowPath(s.pointee.fault.vector >= 0 || s.pointee.stop != .none || s.pointee.codeWritten) {
+                    if let stop = finishSlow(start: start, executed: executed) { return stop }
+                    remaining &-= executed
+                    break
+                }
+                ip += 1
+            }
+            if s.pointee.codeWritten { continue }
+            remaining &-= executed
+            instructionCount &+= UInt64(executed)
+            s.pointee.tsc &+= UInt64(executed)
+        }
+        return .budgetExhausted
+    }
+
+    /// After an instruction that faulted, stopped or modified code; nil means carry on
+    /// (self-modifying code: continue in a freshly decoded block).
+    private func finishSlow(start: UInt32, executed: Int) -> StopReason? {
+        let s = state
+        var n = executed
+        if s.pointee.fault.vector >= 0 {
+            let f = s.pointee.fault
+            s.pointee.fault = PendingFault()
+            if !f.isTrap { s.pointee.eip = start; n -= 1 }
+            account(n)
+            return .exception(f)
+        }
+        account(n)
+        let code = s.pointee.stop
+        s.pointee.stop = .none
+        switch code {
+        case .softwareInterrupt: return .softwareInterrupt(UInt8(s.pointee.stopValue))
+        case .halt: return .halted
+        case .unsupported:
+            s.pointee.eip = start
+            return .unsupported(s.pointee.stopValue)
+        case .none:
+            return nil
+        }
+    }
+
+    private func account(_ n: Int) {
+        instructionCount &+= UInt64(n)
+        state.pointee.tsc &+= UInt64(n)
+    }
+
+    /// Decodes and executes exactly one instruction, bypassing the block cache.
+    /// With EFLAGS.TF set at its start, a #DB trap follows it, as on the hardware.
+    public func step() -> StopReason {
+        let s = state
+        let tf = s.pointee.eflagsRaw & EFLAGS.tf != 0
+        let i = decodeOne(at: s.pointee.eip)
+        let start = s.pointee.eip
+        s.pointee.eip = start &+ UInt32(i.length)
+        execute(s, i)
+        if s.pointee.fault.vector >= 0 || s.pointee.stop != .none {
+            return finishSlow(start: start, executed: 1) ?? .budgetExhausted
+        }
+        s.pointee.codeWritten = false
+        account(1)
+        if tf {
+            return .exception(PendingFault(vector: Vector.debug, errorCode: 0, isTrap: true, address: 0))
+        }
+        return .budgetExhausted
+    }
+
+    /// Decodes the instruction at `eip` without executing or caching it.
+    public func decodeOne(at eip: UInt32) -> Instruction {
+        var d = Decoder(memory: state.pointee.mem, permissions: state.pointee.perm, need: state.pointee.readNeed)
+        return d.decode(eip: eip, linear: state.pointee.seg.regs.1.base &+ eip)
+    }
+}

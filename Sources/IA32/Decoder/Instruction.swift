@@ -1,0 +1,93 @@
+/// What a decoded instruction does. The decoder picks the handler once; the executor
+/// switches over these literal cases (a jump table) and never re-reads the bytes.
+/// Cases group by the `Execute/` file that implements them.
+public enum Op: UInt8, Sendable {
+    // Invalid encodings and undecodable bytes.
+    case undefined = 0          // #UD
+    case fetchFault             // the bytes could not be fetched: #PF at this EIP
+
+    // ALU.swift — `sub` holds the ALU operation (0 add … 7 cmp, the ModRM /r order).
+    case aluRMReg, aluRegRM, aluRMImm
+    case add32RR, sub32RR, cmp32RR, xor32RR, and32RR, or32RR, add32RI, sub32RI, cmp32RI, and32RI
+    case cmp32RM, cmp32MI, cmp32MR, add32RM
+    case inc, dec, inc32R, dec32R, neg, not, testRMReg, testRMImm, test32RR
+
+    // Shift.swift — `sub` holds rol ror rcl rcr shl shr sal sar.
+    case shiftImm, shiftCL, shld, shrd
+
+    // MulDiv.swift
+    case mul, imul1, div, idiv, imul2, imul3
+
+    // BitOps.swift — `sub` 0 bt, 1 bts, 2 btr, 3 btc.
+    case btReg, btImm, bsf, bsr, bswap
+
+    // DataMove.swift
+    case movRMReg, movRegRM, movRMImm, mov32RR, mov32RM, mov32MR, mov32RI
+    case movzx, movsx, lea, lea32, xchg, xadd, cmpxchg, cmpxchg8b
+    case cbw, cwd, lahf, sahf, xlat, salc, setcc, cmovcc
+    case movRMSreg, movSregRM, loadFarPointer, arpl, bound
+    case clc, stc, cmc, cld, std, cli, sti, nop
+
+    // Stack.swift
+    case pushReg, popReg, pushImm, pushRM, popRM, pushSreg, popSreg
+    case pusha, popa, pushf, popf, enter, leave
+    case push32R, pop32R
+
+    // Control.swift — branch targets are resolved to EIP values at decode time.
+    case jcc, jmp, jmpRM, call, callRM, ret, retImm, loop, jecxz
+    case jmpFar, callFar, jmpFarRM, callFarRM, retFar
+
+    // Strings.swift — `sub` 0 none, 1 rep/repe, 2 repne.
+    case movs, stos, lods, cmps, scas
+
+    // BCD.swift
+    case daa, das, aaa, aas, aam, aad
+
+    // System.swift — interrupts, the fast system-call pair, MSRs, CPUID, privileged ops.
+    case int3, intN, into, iret, hlt, ud2
+    case sysenter, sysexit, rdmsr, wrmsr, cpuid, rdtsc
+    case lgdt, lidt, sgdt, sidt, lldt, sldt, ltr, str, smsw, lmsw, lar, lsl, verr, verw
+    case privileged             // #GP(0) at CPL > 0 (in/out, mov crN, clts, invlpg…)
+    case x87                    // FPU escape: #NM while Gate models no FPU
+}
+
+/// A decoded instruction: small, fixed-size, and complete, so executing it reads no
+/// instruction bytes. Register operands are indices; a memory operand is its parts.
+public struct Instruction: Sendable {
+    public var op: Op = .undefined
+    /// Operand size in bytes: 1, 2 or 4.
+    public var size: UInt8 = 4
+    /// Length in bytes, prefixes included.
+    public var length: UInt8 = 0
+    /// Sub-operation or condition code (see `Op`).
+    public var sub: UInt8 = 0
+    /// The ModRM reg field, or the register an opcode names.
+    public var reg: UInt8 = 0
+    /// The register operand when the r/m operand is a register.
+    public var rm: UInt8 = 0
+    /// Memory operand: base and index registers (`Instruction.none`), scale as a shift.
+    public var base: UInt8 = Instruction.none
+    public var index: UInt8 = Instruction.none
+    public var scale: UInt8 = 0
+    /// Segment of the memory operand (after overrides).
+    public var seg: UInt8 = UInt8(SegReg.ds.rawValue)
+    public var bits: UInt8 = 0
+    public var disp: UInt32 = 0
+    public var imm: UInt32 = 0
+    public var imm2: UInt32 = 0
+
+    public static let none: UInt8 = 0xff
+
+    // `bits` flags.
+    public static let memoryOperand: UInt8 = 1 << 0
+    public static let addressSize16: UInt8 = 1 << 1
+    public static let lockPrefix: UInt8 = 1 << 2
+    public static let endsBlock: UInt8 = 1 << 3
+    public static let segmentOverride: UInt8 = 1 << 4
+
+    @inline(__always) public var isMemory: Bool { bits & Instruction.memoryOperand != 0 }
+    @inline(__always) public var addr16: Bool { bits & Instruction.addressSize16 != 0 }
+    @inline(__always) var sz: Int { Int(size) }
+
+    public init() {}
+}

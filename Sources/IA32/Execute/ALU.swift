@@ -1,0 +1,120 @@
+/// add, or, adc, sbb, and, sub, xor, cmp; inc, dec, neg, not, test.
+/// Results are computed here; the flags are recorded lazily (`LazyFlags`).
+extension UnsafeMutablePointer where Pointee == CPUState {
+    /// ALU operation `kind` (0 add, 1 or, 2 adc, 3 sbb, 4 and, 5 sub, 6 xor, 7 cmp) on
+    /// operands of `size` bytes. Returns the result, or nil for cmp.
+    @inline(__always) func alu(_ kind: Int, _ size: Int, _ d: UInt32, _ src: UInt32) -> UInt32? {
+        let m = sizeMask(size)
+        switch kind {
+        case 0:
+            let r = (d &+ src) & m
+            setFlags(.add, size, dst: d, src: src, res: r)
+            return r
+        case 1:
+            let r = d | src
+            setFlags(.logic, size, dst: d, src: src, res: r)
+            return r
+        case 2:
+            let c = cf
+            let r = (d &+ src &+ (c ? 1 : 0)) & m
+            setFlags(.adc, size, dst: d, src: src, res: r, carryIn: c)
+            return r
+        case 3:
+            let c = cf
+            let r = (d &- src &- (c ? 1 : 0)) & m
+            setFlags(.sbb, size, dst: d, src: src, res: r, carryIn: c)
+            return r
+        case 4:
+            let r = d & src
+            setFlags(.logic, size, dst: d, src: src, res: r)
+            return r
+        case 5:
+            let r = (d &- src) & m
+            setFlags(.sub, size, dst: d, src: src, res: r)
+            return r
+        case 6:
+            let r = d ^ src
+            setFlags(.logic, size, dst: d, src: src, res: r)
+            return r
+        default:
+            setFlags(.sub, size, dst: d, src: src, res: (d &- src) & m)
+            return nil
+        }
+    }
+
+    /// `op r/m, reg`
+    @inline(__always) func aluRMReg(_ i: Instruction) {
+        let size = i.sz
+        let src = reg(Int(i.reg), size)
+        modifyRM(i, size) { alu(Int(i.sub), size, $0, src) }
+    }
+
+    /// `op reg, r/m`
+    @inline(__always) func aluRegRM(_ i: Instruction) {
+        let size = i.sz
+        let src = readRM(i, size)
+        if _slowPath(faulted) { return }
+        if let r = alu(Int(i.sub), size, reg(Int(i.reg), size), src) { setReg(Int(i.reg), size, r) }
+    }
+
+    /// `op r/m, imm` (and the AL/eAX short forms, decoded with rm = 0)
+    @inline(__always) func aluRMImm(_ i: Instruction) {
+        let size = i.sz
+        modifyRM(i, size) { alu(Int(i.sub), size, $0, i.imm) }
+    }
+
+    // MARK: Specialised 32-bit forms (dst = rm, src = reg)
+
+    @inline(__always) func add32(_ d: UInt32, _ s: UInt32) -> UInt32 {
+        let r = d &+ s
+        pointee.flags = LazyFlags(op: .add, carryIn: false, sign: 0x8000_0000, dst: d, src: s, res: r)
+        return r
+    }
+
+    @inline(__always) func sub32(_ d: UInt32, _ s: UInt32) -> UInt32 {
+        let r = d &- s
+        pointee.flags = LazyFlags(op: .sub, carryIn: false, sign: 0x8000_0000, dst: d, src: s, res: r)
+        return r
+    }
+
+    @inline(__always) func logic32(_ r: UInt32) -> UInt32 {
+        pointee.flags = LazyFlags(op: .logic, carryIn: false, sign: 0x8000_0000, dst: 0, src: 0, res: r)
+        return r
+    }
+
+    // MARK: inc dec neg not test
+
+    @inline(__always) func incDec(_ i: Instruction, inc: Bool) {
+        let size = i.sz
+        let m = sizeMask(size)
+        let c = cf
+        modifyRM(i, size) { d in
+            let r = (inc ? d &+ 1 : d &- 1) & m
+            setFlags(inc ? .inc : .dec, size, dst: d, src: 1, res: r, carryIn: c)
+            return r
+        }
+    }
+
+    @inline(__always) func neg(_ i: Instruction) {
+        let size = i.sz
+        let m = sizeMask(size)
+        modifyRM(i, size) { d in
+            let r = (0 &- d) & m
+            setFlags(.sub, size, dst: 0, src: d, res: r)
+            return r
+        }
+    }
+
+    @inline(__always) func not(_ i: Instruction) {
+        let size = i.sz
+        let m = sizeMask(size)
+        modifyRM(i, size) { d in ~d & m }
+    }
+
+    @inline(__always) func test(_ i: Instruction, _ src: UInt32) {
+        let size = i.sz
+        let d = readRM(i, size)
+        if _slowPath(faulted) { return }
+        setFlags(.logic, size, dst: 0, src: 0, res: d & src)
+    }
+}

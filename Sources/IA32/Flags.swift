@@ -1,0 +1,159 @@
+/// EFLAGS bit masks.
+public enum EFLAGS {
+    public static let cf: UInt32 = 1 << 0
+    public static let reserved1: UInt32 = 1 << 1
+    public static let pf: UInt32 = 1 << 2
+    public static let af: UInt32 = 1 << 4
+    public static let zf: UInt32 = 1 << 6
+    public static let sf: UInt32 = 1 << 7
+    public static let tf: UInt32 = 1 << 8
+    public static let `if`: UInt32 = 1 << 9
+    public static let df: UInt32 = 1 << 10
+    public static let of: UInt32 = 1 << 11
+    public static let iopl: UInt32 = 3 << 12
+    public static let nt: UInt32 = 1 << 14
+    public static let rf: UInt32 = 1 << 16
+    public static let vm: UInt32 = 1 << 17
+    public static let ac: UInt32 = 1 << 18
+    public static let id: UInt32 = 1 << 21
+    /// The six status flags the lazy scheme computes.
+    public static let arith: UInt32 = cf | pf | af | zf | sf | of
+}
+
+/// How the last flag-setting instruction left the status flags (QEMU's cc_op scheme):
+/// instead of computing six flags after every add, the interpreter records the operation,
+/// its operands and result, and derives a flag only when something reads it.
+public enum FlagOp: UInt8, Sendable {
+    /// The arithmetic bits of `eflagsRaw` are current.
+    case none = 0, add, adc, sub, sbb, logic, inc, dec
+}
+
+/// The operands of the last flag-setting operation, truncated to its size.
+public struct LazyFlags: Sendable {
+    public var op: FlagOp = .none
+    /// Carry in for adc/sbb; the preserved CF for inc/dec.
+    public var carryIn: Bool = false
+    /// Sign-bit mask of the operation's size: 0x80, 0x8000 or 0x8000_0000.
+    public var sign: UInt32 = 0x8000_0000
+    public var dst: UInt32 = 0
+    public var src: UInt32 = 0
+    public var res: UInt32 = 0
+
+    @inline(__always) public var zf: Bool { op == .none ? false : res == 0 }
+
+    @inline(__always) var cf: Bool {
+        switch op {
+        case .add: return res < dst
+        case .adc: return carryIn ? res <= dst : res < dst
+        case .sub: return dst < src
+        case .sbb: return carryIn ? dst <= src : dst < src
+        case .logic: return false
+        case .inc, .dec: return carryIn
+        case .none: return false
+        }
+    }
+
+    @inline(__always) var of: Bool {
+        switch op {
+        case .add, .adc, .inc: return (dst ^ res) & (src ^ res) & sign != 0
+        case .sub, .sbb, .dec: return (dst ^ src) & (dst ^ res) & sign != 0
+        case .logic, .none: return false
+        }
+    }
+
+    @inline(__always) var sf: Bool { res & sign != 0 }
+
+    /// All six status flags as EFLAGS bits.
+    @inline(__always) var bits: UInt32 {
+        var f: UInt32 = 0
+        if cf { f |= EFLAGS.cf }
+        f |= parityFlag(res)
+        if op != .logic, (dst ^ src ^ res) & 0x10 != 0 { f |= EFLAGS.af }
+        if res == 0 { f |= EFLAGS.zf }
+        if res & sign != 0 { f |= EFLAGS.sf }
+        if of { f |= EFLAGS.of }
+        return f
+    }
+}
+
+/// PF: set when the low byte of the result has an even number of 1 bits.
+@inline(__always) func parityFlag(_ v: UInt32) -> UInt32 {
+    let n = (v ^ (v &>> 4)) & 0xf
+    return ((0x6996 &>> n) & 1) ^ 1 == 1 ? EFLAGS.pf : 0
+}
+
+/// Sign-bit masks by operand size in bytes.
+@inline(__always) func signBit(_ size: Int) -> UInt32 {
+    size == 4 ? 0x8000_0000 : (size == 2 ? 0x8000 : 0x80)
+}
+@inline(__always) func sizeMask(_ size: Int) -> UInt32 {
+    size == 4 ? 0xffff_ffff : (size == 2 ? 0xffff : 0xff)
+}
+
+extension UnsafeMutablePointer where Pointee == CPUState {
+    /// The full EFLAGS value as software sees it.
+    @inline(__always) var eflags: UInt32 {
+        let f = pointee.flags
+        if f.op == .none { return pointee.eflagsRaw }
+        return (pointee.eflagsRaw & ~EFLAGS.arith) | f.bits
+    }
+
+    /// Writes all of EFLAGS (no privilege filtering: see `writeEFLAGS(_:mask:)`).
+    @inline(__always) func setEFLAGS(_ v: UInt32) {
+        pointee.eflagsRaw = (v & 0x003f_7fd5) | EFLAGS.reserved1
+        pointee.flags.op = .none
+    }
+
+    /// Brings the arithmetic bits into `eflagsRaw` so individual bits can be changed.
+    @inline(__always) func materializeFlags() {
+        if pointee.flags.op != .none {
+            pointee.eflagsRaw = (pointee.eflagsRaw & ~EFLAGS.arith) | pointee.flags.bits
+            pointee.flags.op = .none
+        }
+    }
+
+    /// Replaces the status flags named by `mask` with those in `bits`, keeping the others.
+    @inline(__always) func setStatusFlags(_ bits: UInt32, mask: UInt32) {
+        materializeFlags()
+        pointee.eflagsRaw = (pointee.eflagsRaw & ~mask) | (bits & mask)
+    }
+
+    @inline(__always) var cf: Bool {
+        pointee.flags.op == .none ? pointee.eflagsRaw & EFLAGS.cf != 0 : pointee.flags.cf
+    }
+    @inline(__always) var zf: Bool {
+        pointee.flags.op == .none ? pointee.eflagsRaw & EFLAGS.zf != 0 : pointee.flags.res == 0
+    }
+    @inline(__always) var sf: Bool {
+        pointee.flags.op == .none ? pointee.eflagsRaw & EFLAGS.sf != 0 : pointee.flags.sf
+    }
+    @inline(__always) var of: Bool {
+        pointee.flags.op == .none ? pointee.eflagsRaw & EFLAGS.of != 0 : pointee.flags.of
+    }
+    @inline(__always) var pf: Bool {
+        pointee.flags.op == .none ? pointee.eflagsRaw & EFLAGS.pf != 0 : parityFlag(pointee.flags.res) != 0
+    }
+    @inline(__always) var af: Bool { eflags & EFLAGS.af != 0 }
+    @inline(__always) var df: Bool { pointee.eflagsRaw & EFLAGS.df != 0 }
+
+    /// Records a flag-setting operation of `size` bytes; operands already truncated.
+    @inline(__always) func setFlags(_ op: FlagOp, _ size: Int, dst: UInt32, src: UInt32, res: UInt32, carryIn: Bool = false) {
+        pointee.flags = LazyFlags(op: op, carryIn: carryIn, sign: signBit(size), dst: dst, src: src, res: res)
+    }
+
+    /// Evaluates condition code `cc` (the low nibble of Jcc/SETcc/CMOVcc).
+    @inline(__always) func condition(_ cc: Int) -> Bool {
+        let r: Bool
+        switch cc &>> 1 {
+        case 0: r = of                      // O
+        case 1: r = cf                      // B / C
+        case 2: r = zf                      // E / Z
+        case 3: r = cf || zf                // BE
+        case 4: r = sf                      // S
+        case 5: r = pf                      // P
+        case 6: r = sf != of                // L
+        default: r = zf || (sf != of)       // LE
+        }
+        return r != (cc & 1 != 0)
+    }
+}

@@ -1,0 +1,184 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The software permission byte kept for every 4 KiB guest page. One load and a test
+/// per access gives exact page faults without host signal handlers (DESIGN.md, "Memory").
+public enum PagePermission {
+    /// Mapped and readable (and, as on a non-PAE i686, executable).
+    public static let read: UInt8 = 0x01
+    public static let write: UInt8 = 0x02
+    /// Reachable from CPL 3 (the U/S bit).
+    public static let user: UInt8 = 0x04
+    /// Blocks decoded from this page are cached: writes must invalidate them.
+    public static let code: UInt8 = 0x08
+    /// PROT_EXEC as the guest asked for it (reported in /proc/self/maps; not enforced,
+    /// since i686 page tables without PAE have no NX bit).
+    public static let exec: UInt8 = 0x10
+
+    public static let userRead: UInt8 = read | user
+    public static let userWrite: UInt8 = read | write | user
+    public static let kernelRead: UInt8 = read
+    public static let kernelWrite: UInt8 = read | write
+}
+
+/// Receives notice that guest code bytes changed, so decoded blocks can be dropped.
+public protocol CodeWriteObserver: AnyObject {
+    func codeWritten(page: UInt32)
+}
+
+/// One address space: a linear 4 GiB host reservation (host address = base + guest
+/// address) and a permission byte per guest page. Host pages are committed only when
+/// the guest touches them.
+public final class GuestMemory {
+    public static let pageSize: UInt32 = 4096
+    public static let pageCount = 1 << 20
+
+    /// Host address of guest address 0.
+    public let base: UnsafeMutableRawPointer
+    /// One `PagePermission` byte per guest page.
+    public let perm: UnsafeMutablePointer<UInt8>
+    /// Told when a host-side write (a syscall, the loader) lands on a code page.
+    public weak var codeObserver: CodeWriteObserver?
+
+    private static let reservation = (1 << 32) + 2 * 4096
+
+    /// Reserves the address space. Fails (returns nil) only if the host refuses 4 GiB of
+    /// address space.
+    public init?() {
+        #if canImport(Darwin)
+        let flags = MAP_PRIVATE | MAP_ANON
+        #else
+        let flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
+        #endif
+        let p = mmap(nil, GuestMemory.reservation, PROT_READ | PROT_WRITE, flags, -1, 0)
+        guard let p, p != MAP_FAILED else { return nil }
+        base = p
+        perm = .allocate(capacity: GuestMemory.pageCount)
+        perm.initialize(repeating: 0, count: GuestMemory.pageCount)
+    }
+
+    deinit {
+        munmap(base, GuestMemory.reservation)
+        perm.deallocate()
+    }
+
+    // MARK: Mapping
+
+    /// Pages covering [addr, addr+length).
+    @inline(__always) static func pages(_ addr: UInt32, _ length: UInt32) -> Range<Int> {
+        let first = Int(addr >> 12)
+        let last = Int((UInt64(addr) + UInt64(length) + 0xfff) >> 12)
+        return first..<min(last, pageCount)
+    }
+
+    /// Maps [addr, addr+length) with `permission`, zero-filled.
+    public func map(_ addr: UInt32, length: UInt32, permission: UInt8) {
+        let r = GuestMemory.pages(addr, length)
+        discard(r)
+        for p in r {
+            if perm[p] & PagePermission.code != 0 { codeObserver?.codeWritten(page: UInt32(p)) }
+            perm[p] = permission
+        }
+    }
+
+    /// Unmaps [addr, addr+length): later accesses fault, host memory is released.
+    public func unmap(_ addr: UInt32, length: UInt32) {
+        let r = GuestMemory.pages(addr, length)
+        for p in r {
+            if perm[p] & PagePermission.code != 0 { codeObserver?.codeWritten(page: UInt32(p)) }
+            perm[p] = 0
+        }
+        discard(r)
+    }
+
+    /// Changes the permission of mapped pages (unmapped pages stay unmapped).
+    public func protect(_ addr: UInt32, length: UInt32, permission: UInt8) {
+        for p in GuestMemory.pages(addr, length) where perm[p] != 0 {
+            perm[p] = permission | (perm[p] & PagePermission.code)
+        }
+    }
+
+    public func permission(at addr: UInt32) -> UInt8 { perm[Int(addr >> 12)] }
+
+    public func isMapped(_ addr: UInt32, length: UInt32) -> Bool {
+        GuestMemory.pages(addr, length).allSatisfy { perm[$0] & PagePermission.read != 0 }
+    }
+
+    private func discard(_ r: Range<Int>) {
+        guard !r.isEmpty else { return }
+        let start = base + r.lowerBound << 12
+        let len = r.count << 12
+        #if canImport(Darwin)
+        // Darwin's MADV_FREE is lazy; a fresh mapping guarantees zeros.
+        mmap(start, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON | MAP_FIXED, -1, 0)
+        #else
+        madvise(start, len, MADV_DONTNEED)
+        #endif
+    }
+
+    // MARK: Host-side access (loader, syscalls)
+
+    /// Whether every page of [addr, addr+length) allows `need`.
+    public func check(_ addr: UInt32, length: UInt32, need: UInt8) -> Bool {
+        if length == 0 { return true }
+        if UInt64(addr) + UInt64(length) > 1 << 32 { return false }
+        return GuestMemory.pages(addr, length).allSatisfy { perm[$0] & need == need }
+    }
+
+    /// Copies guest bytes out; nil if any page lacks `need` (a syscall's -EFAULT).
+    public func read(_ addr: UInt32, count: Int, need: UInt8 = PagePermission.userRead) -> [UInt8]? {
+        guard check(addr, length: UInt32(clamping: count), need: need) else { return nil }
+        return [UInt8](UnsafeRawBufferPointer(start: base + Int(addr), count: count))
+    }
+
+    /// Copies bytes into guest memory; false if any page lacks `need`.
+    @discardableResult
+    public func write(_ addr: UInt32, _ bytes: some Collection<UInt8>, need: UInt8 = PagePermission.userWrite) -> Bool {
+        let n = UInt32(clamping: bytes.count)
+        guard check(addr, length: n, need: need) else { return false }
+        noteWrite(addr, length: n)
+        let dst = UnsafeMutableRawBufferPointer(start: base + Int(addr), count: bytes.count)
+        dst.copyBytes(from: bytes)
+        return true
+    }
+
+    /// Writes ignoring permissions (the loader filling a read-only segment).
+    public func poke(_ addr: UInt32, _ bytes: some Collection<UInt8>) {
+        noteWrite(addr, length: UInt32(clamping: bytes.count))
+        UnsafeMutableRawBufferPointer(start: base + Int(addr), count: bytes.count).copyBytes(from: bytes)
+    }
+
+    public func load32(_ addr: UInt32) -> UInt32 {
+        (base + Int(addr)).loadUnaligned(as: UInt32.self)
+    }
+    public func store32(_ addr: UInt32, _ v: UInt32) {
+        noteWrite(addr, length: 4)
+        (base + Int(addr)).storeBytes(of: v, as: UInt32.self)
+    }
+
+    /// Reads a NUL-terminated string of at most `max` bytes; nil on a fault.
+    public func readCString(_ addr: UInt32, max: Int = 4096, need: UInt8 = PagePermission.userRead) -> [UInt8]? {
+        var out: [UInt8] = []
+        var a = addr
+        while out.count < max {
+            guard perm[Int(a >> 12)] & need == need else { return nil }
+            let b = (base + Int(a)).load(as: UInt8.self)
+            if b == 0 { return out }
+            out.append(b)
+            a &+= 1
+            if a == 0 { return nil }
+        }
+        return out
+    }
+
+    /// Drops decoded code for pages in [addr, addr+length) that hold some.
+    public func noteWrite(_ addr: UInt32, length: UInt32) {
+        for p in GuestMemory.pages(addr, length) where perm[p] & PagePermission.code != 0 {
+            perm[p] &= ~PagePermission.code
+            codeObserver?.codeWritten(page: UInt32(p))
+        }
+    }
+}

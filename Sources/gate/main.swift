@@ -1,0 +1,2 @@
+import IA32
+print("gate")
