@@ -49,6 +49,23 @@ public final class CPU {
         state.deallocate()
     }
 
+    /// User-mode emulation: `int n` through a DPL-3 gate stops `run` with
+    /// `.softwareInterrupt(n)`; other vectors raise #GP as a DPL-0 gate would.
+    public func handInterruptsToHost(userGates: [UInt8]) {
+        state.pointee.interruptsToHost = true
+        var g: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        for v in userGates {
+            let bit = UInt64(1) << UInt64(v & 63)
+            switch v >> 6 {
+            case 0: g.0 |= bit
+            case 1: g.1 |= bit
+            case 2: g.2 |= bit
+            default: g.3 |= bit
+            }
+        }
+        state.pointee.userGates = g
+    }
+
     public func setModel(_ m: CPUModel) {
         model = m
         state.pointee.cpuidSignature = m.signature

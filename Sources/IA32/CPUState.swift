@@ -52,6 +52,9 @@ public struct CPUState {
     /// When set, `int n` is handed to the embedding (`StopReason.softwareInterrupt`)
     /// instead of going through the IDT: user-mode emulation without a kernel model.
     public var interruptsToHost: Bool = false
+    /// With `interruptsToHost`: the vectors whose gates user code may use (DPL 3), as a
+    /// 256-bit set. Other vectors raise #GP(vector·8+2), as a DPL-0 gate would.
+    public var userGates: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
     /// CPUID answers and optional instructions of the model being emulated.
     public var cpuidSignature: UInt32 = 0

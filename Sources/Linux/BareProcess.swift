@@ -9,8 +9,10 @@ public final class BareProcess {
     public let memory: GuestMemory
     public let cpu: CPU
     public let image: ELFLoader.Image
-    /// Bytes the program wrote, per file descriptor.
+    /// Bytes the program wrote, per file descriptor (when no `sink` is set).
     public private(set) var output: [Int32: [UInt8]] = [:]
+    /// Where write(2) goes; by default into `output`.
+    public var sink: ((Int32, [UInt8]) -> Void)? = nil
     /// Calls that reached the -ENOSYS default, by number.
     public private(set) var unimplemented: [UInt32] = []
 
@@ -31,15 +33,31 @@ public final class BareProcess {
         }
     }
 
-    public init(executable bytes: [UInt8], arguments: [String], model: CPUModel = .default) throws {
+    public convenience init(executable bytes: [UInt8], arguments: [String], model: CPUModel = .default) throws {
         let elf = try ELFFile(bytes)
         guard let memory = GuestMemory() else { throw ELFError.badSegment("cannot reserve 4 GiB of address space") }
+        let image = try ELFLoader.load(elf, into: memory)
+        self.init(memory: memory, image: image, arguments: arguments, model: model)
+    }
+
+    /// A flat program image: `code` mapped read/write/execute at `address`, entered there.
+    public convenience init?(code: [UInt8], at address: UInt32, arguments: [String], model: CPUModel = .default) {
+        guard let memory = GuestMemory() else { return nil }
+        let length = (UInt32(code.count) + 0xfff) & ~0xfff
+        memory.map(address, length: length, permission: PagePermission.userWrite | PagePermission.exec)
+        memory.poke(address, code)
+        let image = ELFLoader.Image(entry: address, phdr: 0, phnum: 0, bias: 0, end: address + length)
+        self.init(memory: memory, image: image, arguments: arguments, model: model)
+    }
+
+    private init(memory: GuestMemory, image: ELFLoader.Image, arguments: [String], model: CPUModel) {
         self.memory = memory
+        self.image = image
         cpu = CPU(memory: memory, model: model)
-        image = try ELFLoader.load(elf, into: memory)
         memory.map(BareProcess.stackTop - BareProcess.stackSize, length: BareProcess.stackSize,
                    permission: PagePermission.userWrite)
-        cpu.state.pointee.interruptsToHost = true
+        // Linux 2.6's system gates (DPL 3): int3, into, bound, and the system call.
+        cpu.handInterruptsToHost(userGates: [3, 4, 5, 0x80])
         cpu.eip = image.entry
         cpu.setRegister(.esp, buildStack(arguments))
     }
@@ -70,9 +88,9 @@ public final class BareProcess {
             case .budgetExhausted: continue
             case .softwareInterrupt(0x80):
                 if let status = syscall() { return .exited(status) }
-            case .softwareInterrupt:
-                // A DPL-0 gate in Linux's IDT: #GP, delivered as SIGSEGV.
-                return .signaled(11, PendingFault(vector: Vector.generalProtection))
+            case .softwareInterrupt(let v):
+                // int $3 traps like int3; int $4 and int $5 fault like into and bound.
+                return .signaled(v == 3 ? 5 : 11, PendingFault(vector: Int32(v), isTrap: true))
             case .exception(let f):
                 return .signaled(BareProcess.signal(for: f.vector), f)
             case .halted, .unsupported:
@@ -104,7 +122,9 @@ public final class BareProcess {
                 cpu.setRegister(.eax, UInt32(bitPattern: -14))   // -EFAULT
                 return nil
             }
-            output[Int32(bitPattern: a1), default: []].append(contentsOf: bytes)
+            if let sink { sink(Int32(bitPattern: a1), bytes) } else {
+                output[Int32(bitPattern: a1), default: []].append(contentsOf: bytes)
+            }
             cpu.setRegister(.eax, a3)
         default:
             unimplemented.append(nr)

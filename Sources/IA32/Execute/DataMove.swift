@@ -42,7 +42,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     }
 
     func cmpxchg8b(_ i: Instruction) {
-        let a = operandAddress(i, 8)
+        let a = operandAddress(i, 8, write: true)
         if faulted { return }
         guard probeWrite(a, 4), probeWrite(a &+ 4, 4) else { return }
         let lo = read32L(a), hi = read32L(a &+ 4)

@@ -11,8 +11,8 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     }
 
     /// Linear address of the memory operand for an access of `size` bytes.
-    @inline(__always) func operandAddress(_ i: Instruction, _ size: Int) -> UInt32 {
-        linear(Int(i.seg), ea(i), size)
+    @inline(__always) func operandAddress(_ i: Instruction, _ size: Int, write: Bool = false) -> UInt32 {
+        linear(Int(i.seg), ea(i), size, write: write)
     }
 
     /// Reads the r/m operand at the instruction's operand size.
@@ -38,7 +38,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     /// fault changes nothing.
     @inline(__always) func modifyRM(_ i: Instruction, _ size: Int, _ f: (UInt32) -> UInt32?) {
         if i.isMemory {
-            let a = operandAddress(i, size)
+            let a = operandAddress(i, size, write: true)
             if _slowPath(faulted) { return }
             guard probeWrite(a, size) else { return }
             if let r = f(readL(a, size)) { writeL(a, size, r) }

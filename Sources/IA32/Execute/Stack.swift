@@ -35,7 +35,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         let size = i.sz
         let sp = esp
         let bottom = sp &- UInt32(8 * size)
-        let a = linear(SegReg.ss.rawValue, bottom, 8 * size)
+        let a = linear(SegReg.ss.rawValue, bottom, 8 * size, write: true)
         if faulted || !probeWrite(a, 4 * size) || !probeWrite(a &+ UInt32(4 * size), 4 * size) { return }
         // EAX is stored highest; EDI lowest; the ESP slot holds ESP before the push.
         for r in 0..<8 {
@@ -45,24 +45,18 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         esp = bottom
     }
 
+    /// popa: registers are loaded one by one (EDI first) and ESP only at the end, so a
+    /// page fault part way leaves the registers already loaded changed and ESP as it
+    /// was — what the hardware does (the differential corpus records it).
     func popa(_ i: Instruction) {
         let size = i.sz
-        let a = linear(SegReg.ss.rawValue, esp, 8 * size)
-        if faulted { return }
-        var values: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &values) { buf in
-            for slot in 0..<8 {
-                buf.storeBytes(of: readL(a &+ UInt32(slot * size), size), toByteOffset: slot * 4, as: UInt32.self)
-            }
+        let sp = esp
+        for slot in 0..<8 {
+            let v = read(SegReg.ss.rawValue, sp &+ UInt32(slot * size), size)
+            if faulted { return }
+            if slot != 3 { setReg(7 - slot, size, v) }   // the saved ESP is read, then dropped
         }
-        if faulted { return }
-        let newESP = esp &+ UInt32(8 * size)
-        withUnsafeBytes(of: &values) { buf in
-            for slot in 0..<8 where slot != 3 {   // the saved ESP is discarded
-                setReg(7 - slot, size, buf.load(fromByteOffset: slot * 4, as: UInt32.self))
-            }
-        }
-        esp = newESP
+        esp = sp &+ UInt32(8 * size)
     }
 
     /// pushf: EFLAGS with VM and RF cleared.
@@ -90,6 +84,8 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         setEFLAGS((old & ~changeable) | (v & changeable))
     }
 
+    /// enter: the frame pointer chain is walked through EBP whatever the operand size,
+    /// since Linux's stack segment is 32-bit (Intel SDM vol. 2, ENTER, StackSize = 32).
     func enter(_ i: Instruction) {
         let size = i.sz
         let allocation = i.imm & 0xffff
@@ -100,8 +96,8 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         if level > 0 {
             var bp = savedEBP
             for _ in 1..<level {
-                bp = size == 4 ? bp &- 4 : (bp & 0xffff_0000) | ((bp &- 2) & 0xffff)
-                let v = read(SegReg.ss.rawValue, size == 4 ? bp : bp & 0xffff, size)
+                bp = bp &- UInt32(size)
+                let v = read(SegReg.ss.rawValue, bp, size)
                 if faulted { break }
                 push(v, size)
             }
@@ -110,7 +106,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         // The final stack pointer must be writable (Intel SDM vol. 2, ENTER).
         let newESP = esp &- allocation
         if !faulted && allocation != 0 {
-            let a = linear(SegReg.ss.rawValue, newESP, 1)
+            let a = linear(SegReg.ss.rawValue, newESP, 1, write: true)
             if !faulted { _ = probeWrite(a, 1) }
         }
         if faulted {

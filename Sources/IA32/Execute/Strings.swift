@@ -39,8 +39,9 @@ extension UnsafeMutablePointer where Pointee == CPUState {
                 setReg(0, size, v)
                 advance(esi, delta, a16)
             case 3:
-                let a = read(srcSeg, index(esi, a16), size)
+                // The destination is read first: its fault wins (as the hardware reports).
                 let b = read(es, index(edi, a16), size)
+                let a = read(srcSeg, index(esi, a16), size)
                 if faulted { return }
                 _ = alu(7, size, a, b)
                 advance(esi, delta, a16); advance(edi, delta, a16)

@@ -9,6 +9,12 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     func softwareInterrupt(_ vector: UInt32, icebp: Bool) {
         if pointee.interruptsToHost {
             if icebp { raiseTrap(Vector.debug); return }
+            let g = pointee.userGates
+            let word = vector < 64 ? g.0 : vector < 128 ? g.1 : vector < 192 ? g.2 : g.3
+            guard word & (1 << UInt64(vector & 63)) != 0 else {
+                raise(Vector.generalProtection, vector * 8 + 2)
+                return
+            }
             pointee.stop = .softwareInterrupt
             pointee.stopValue = vector
             return
@@ -225,7 +231,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             }
         case .sgdt, .sidt:
             let (base, limit) = i.op == .sgdt ? (pointee.seg.gdtBase, pointee.seg.gdtLimit) : (pointee.seg.idtBase, pointee.seg.idtLimit)
-            let a = linear(seg, e, 6)
+            let a = linear(seg, e, 6, write: true)
             if faulted || !probeWrite(a, 2) || !probeWrite(a &+ 2, 4) { return }
             write(seg, e, 2, UInt32(limit))
             write(seg, e &+ 2, 4, base)

@@ -138,11 +138,13 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     // MARK: Segmented addresses
 
     /// Translates segment:offset to a linear address, raising #GP (#SS for SS) when the
-    /// access leaves the segment's limit or goes through a null selector.
-    @inline(__always) func linear(_ seg: Int, _ ea: UInt32, _ size: Int) -> UInt32 {
+    /// access leaves the segment's limit, goes through a null selector, or writes to a
+    /// code or read-only segment (Intel SDM vol. 3, 5.3 and 5.5).
+    @inline(__always) func linear(_ seg: Int, _ ea: UInt32, _ size: Int, write: Bool = false) -> UInt32 {
         let s = pointee.seg[seg]
-        if _slowPath(s.limit != 0xffff_ffff) {
-            if !s.allows(ea, size) {
+        // Writable flat data segments (type 0b0x1x) need no checks: Linux's DS, ES, SS.
+        if _slowPath(s.limit != 0xffff_ffff || (write && s.type & 0xa != 0x2)) {
+            if !s.allows(ea, size) || (write && s.type & 0xa != 0x2) {
                 raise(seg == SegReg.ss.rawValue ? Vector.stackFault : Vector.generalProtection, 0)
             }
         }
@@ -156,7 +158,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     }
 
     @inline(__always) func write(_ seg: Int, _ ea: UInt32, _ size: Int, _ v: UInt32) {
-        let a = linear(seg, ea, size)
+        let a = linear(seg, ea, size, write: true)
         if _slowPath(faulted) { return }
         writeL(a, size, v)
     }

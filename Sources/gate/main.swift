@@ -1,2 +1,0 @@
-import IA32
-print("gate")
