@@ -12,6 +12,10 @@ public final class BlockCache: CodeWriteObserver {
         var page: UInt32
         var lastPage: UInt32
         var valid: Bool
+        /// The block last run after this one, for chaining (-1: none).
+        var chain: Int32 = -1
+        var chainEIP: UInt32 = 0
+        var chainCPL: UInt8 = 0
     }
 
     static let poolCapacity = 1 << 18

@@ -21,7 +21,7 @@ public final class CPU {
     public let blocks: BlockCache
     public private(set) var model: CPUModel
     /// Instructions retired since creation.
-    public private(set) var instructionCount: UInt64 = 0
+    public var instructionCount: UInt64 { state.pointee.retired }
 
     public init(memory: GuestMemory, model: CPUModel = .default) {
         self.memory = memory
@@ -108,46 +108,73 @@ public final class CPU {
         let s = state
         var remaining = budget
         let cache = blocks
+        var previous: Int32 = -1
         while remaining > 0 {
             if _slowPath(s.pointee.eflagsRaw & EFLAGS.tf != 0) {
                 let r = step()
                 remaining -= 1
+                previous = -1
                 if r != .budgetExhausted { return r }
                 continue
             }
-            let eip = s.pointee.eip
-            let csBase = s.pointee.seg.regs.1.base
-            var b = cache.lookup(eip)
-            if b >= 0 {
-                // The page may have lost its permission since the block was decoded.
-                let page = cache.blocks[Int(b)].page
-                let need = s.pointee.readNeed
-                if _slowPath(s.pointee.perm[Int(page)] & need != need) { b = -1 }
-            }
-            if b < 0 { b = cache.decode(s, eip: eip, linear: csBase &+ eip) }
-            let block = cache.blocks[Int(b)]
-            var ip = cache.pool + Int(block.first)
-            let end = ip + Int(block.count)
-            var executed = 0
-            s.pointee.codeWritten = false
-            while ip < end {
-                let start = s.pointee.eip
-                s.pointee.eip = start &+ UInt32(ip.pointee.length)
-                execute(s, ip.pointee)
-                executed &+= 1
-                if _slowPath(s.pointee.fault.vector >= 0 || s.pointee.stop != .none || s.pointee.codeWritten) {
+            let b = nextBlock(after: previous)
+            let block = cache.blocks + Int(b)
+            let first = cache.pool + Int(block.pointee.first)
+            var ip = first
+            let end = first + Int(block.pointee.count)
+            previous = b
+            repeat {
+                s.pointee.eip = ip.pointee.next
+                execute(s, UnsafePointer(ip))
+                if _slowPath(s.pointee.attention) {
+                    let executed = ip - first + 1
+                    let start = ip.pointee.next &- UInt32(ip.pointee.length)
                     if let stop = finishSlow(start: start, executed: executed) { return stop }
+                    // Self-modifying code: the rest of this block may be stale.
+                    s.pointee.codeWritten = false
                     remaining &-= executed
+                    previous = -1
                     break
                 }
                 ip += 1
-            }
-            if s.pointee.codeWritten { continue }
+            } while ip < end
+            if previous < 0 { continue }
+            let executed = end - first
             remaining &-= executed
-            instructionCount &+= UInt64(executed)
-            s.pointee.tsc &+= UInt64(executed)
+            s.pointee.retired &+= UInt64(executed)
         }
         return .budgetExhausted
+    }
+
+    /// The block to run at EIP. A block remembers the successor it last jumped to
+    /// (block chaining), which saves the hash lookup and permission check in loops.
+    @inline(__always)
+    private func nextBlock(after previous: Int32) -> Int32 {
+        let s = state
+        let cache = blocks
+        let eip = s.pointee.eip
+        let cpl = s.pointee.cpl
+        if previous >= 0 {
+            let p = cache.blocks + Int(previous)
+            let c = p.pointee.chain
+            if c >= 0 && p.pointee.chainEIP == eip && p.pointee.chainCPL == cpl && cache.blocks[Int(c)].valid {
+                return c
+            }
+        }
+        var b = cache.lookup(eip)
+        if b >= 0 {
+            // The page may have lost its permission since the block was decoded.
+            let page = cache.blocks[Int(b)].page
+            let need = s.pointee.readNeed
+            if _slowPath(s.pointee.perm[Int(page)] & need != need) { b = -1 }
+        }
+        if b < 0 { b = cache.decode(s, eip: eip, linear: s.pointee.seg.regs.1.base &+ eip) }
+        if previous >= 0 && cache.blocks[Int(previous)].valid {
+            cache.blocks[Int(previous)].chain = b
+            cache.blocks[Int(previous)].chainEIP = eip
+            cache.blocks[Int(previous)].chainCPL = cpl
+        }
+        return b
     }
 
     /// After an instruction that faulted, stopped or modified code; nil means carry on
@@ -155,6 +182,7 @@ public final class CPU {
     private func finishSlow(start: UInt32, executed: Int) -> StopReason? {
         let s = state
         var n = executed
+        s.pointee.attention = false
         if s.pointee.fault.vector >= 0 {
             let f = s.pointee.fault
             s.pointee.fault = PendingFault()
@@ -177,8 +205,7 @@ public final class CPU {
     }
 
     private func account(_ n: Int) {
-        instructionCount &+= UInt64(n)
-        state.pointee.tsc &+= UInt64(n)
+        state.pointee.retired &+= UInt64(n)
     }
 
     /// Decodes and executes exactly one instruction, bypassing the block cache.
@@ -186,15 +213,16 @@ public final class CPU {
     public func step() -> StopReason {
         let s = state
         let tf = s.pointee.eflagsRaw & EFLAGS.tf != 0
-        let i = decodeOne(at: s.pointee.eip)
+        var i = decodeOne(at: s.pointee.eip)
         let start = s.pointee.eip
-        s.pointee.eip = start &+ UInt32(i.length)
-        execute(s, i)
-        if s.pointee.fault.vector >= 0 || s.pointee.stop != .none {
-            return finishSlow(start: start, executed: 1) ?? .budgetExhausted
+        s.pointee.eip = i.next
+        withUnsafePointer(to: &i) { execute(s, $0) }
+        if s.pointee.attention {
+            s.pointee.codeWritten = false
+            if let r = finishSlow(start: start, executed: 1) { return r }
+        } else {
+            account(1)
         }
-        s.pointee.codeWritten = false
-        account(1)
         if tf {
             return .exception(PendingFault(vector: Vector.debug, errorCode: 0, isTrap: true, address: 0))
         }

@@ -43,6 +43,9 @@ public struct CPUState {
     public var fault = PendingFault()
     /// Set when a write hit a page holding decoded code: the current block is stale.
     public var codeWritten: Bool = false
+    /// Set with any of `fault`, `stop` or `codeWritten`, so the run loop tests one byte
+    /// per instruction.
+    public var attention: Bool = false
 
     /// Why the interpreter must return to its caller after this instruction (`StopCode`).
     public var stop: StopCode = .none
@@ -63,8 +66,10 @@ public struct CPUState {
 
     /// Model-specific registers Gate implements.
     public var msr = MSRFile()
-    /// Time-stamp counter: advanced by retired instructions, so runs are deterministic.
-    public var tsc: UInt64 = 0
+    /// Instructions retired. The time-stamp counter is this plus `tscOffset`, so runs
+    /// are deterministic.
+    public var retired: UInt64 = 0
+    public var tscOffset: UInt64 = 0
 
     init(memory: GuestMemory) {
         mem = memory.base
@@ -147,13 +152,22 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     @inline(__always) func raise(_ vector: Int32, _ errorCode: UInt32 = 0, address: UInt32 = 0) {
         if pointee.fault.vector < 0 {
             pointee.fault = PendingFault(vector: vector, errorCode: errorCode, address: address)
+            pointee.attention = true
         }
     }
     /// Raises a trap-class exception: EIP stays after the instruction.
     @inline(__always) func raiseTrap(_ vector: Int32) {
         if pointee.fault.vector < 0 {
             pointee.fault = PendingFault(vector: vector, errorCode: 0, isTrap: true, address: 0)
+            pointee.attention = true
         }
+    }
+
+    /// Asks the run loop to return to its caller after this instruction.
+    @inline(__always) func requestStop(_ code: StopCode, _ value: UInt32 = 0) {
+        pointee.stop = code
+        pointee.stopValue = value
+        pointee.attention = true
     }
     @inline(__always) var faulted: Bool { pointee.fault.vector >= 0 }
 }

@@ -51,7 +51,7 @@ enum DemoProgram {
         code += [0x8d, 0x54, 0x12, 0x03]           //   lea edx, [edx+edx+3]
         code += [0x31, 0xc2]                       //   xor edx, eax
         code += [0x49]                             //   dec ecx
-        code += [0x75, 0xf6]                       //   jnz loop
+        code += [0x75, 0xf5]                       //   jnz loop
         code += [0x89, 0xc6]                       // mov esi, eax
         let messageAt = address + UInt32(code.count + 31)
         code += [0xb8] + le(4)                     // mov eax, 4 (write)

@@ -85,6 +85,7 @@ public struct Decoder {
             f.op = .fetchFault
             f.imm = bad
             f.length = 1
+            f.next = eip &+ 1
             f.bits = Instruction.endsBlock
             return f
         }
@@ -95,10 +96,12 @@ public struct Decoder {
             f.op = .privileged
             f.sub = 1
             f.length = 15
+            f.next = eip &+ 15
             f.bits = Instruction.endsBlock
             return f
         }
         i.length = UInt8(length)
+        i.next = eip &+ length
         if lock && !lockAllowed() { i.op = .undefined }
         if lock { i.bits |= Instruction.lockPrefix }
         if i.op == .undefined { i.bits |= Instruction.endsBlock }

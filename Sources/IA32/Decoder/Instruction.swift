@@ -75,6 +75,8 @@ public struct Instruction: Sendable {
     public var disp: UInt32 = 0
     public var imm: UInt32 = 0
     public var imm2: UInt32 = 0
+    /// EIP of the following instruction.
+    public var next: UInt32 = 0
 
     public static let none: UInt8 = 0xff
 
@@ -90,4 +92,29 @@ public struct Instruction: Sendable {
     @inline(__always) var sz: Int { Int(size) }
 
     public init() {}
+}
+
+/// Handlers read the decoded instruction in place, through a pointer, so the
+/// interpreter loads only the fields an instruction uses rather than copying all of it
+/// before dispatch.
+public typealias Ins = UnsafePointer<Instruction>
+
+extension UnsafePointer where Pointee == Instruction {
+    @inline(__always) var op: Op { pointee.op }
+    @inline(__always) var size: UInt8 { pointee.size }
+    @inline(__always) var sz: Int { Int(pointee.size) }
+    @inline(__always) var length: UInt8 { pointee.length }
+    @inline(__always) var sub: UInt8 { pointee.sub }
+    @inline(__always) var reg: UInt8 { pointee.reg }
+    @inline(__always) var rm: UInt8 { pointee.rm }
+    @inline(__always) var base: UInt8 { pointee.base }
+    @inline(__always) var index: UInt8 { pointee.index }
+    @inline(__always) var scale: UInt8 { pointee.scale }
+    @inline(__always) var seg: UInt8 { pointee.seg }
+    @inline(__always) var disp: UInt32 { pointee.disp }
+    @inline(__always) var imm: UInt32 { pointee.imm }
+    @inline(__always) var imm2: UInt32 { pointee.imm2 }
+    @inline(__always) var next: UInt32 { pointee.next }
+    @inline(__always) var isMemory: Bool { pointee.bits & Instruction.memoryOperand != 0 }
+    @inline(__always) var addr16: Bool { pointee.bits & Instruction.addressSize16 != 0 }
 }

@@ -43,14 +43,14 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     }
 
     /// `op r/m, reg`
-    @inline(__always) func aluRMReg(_ i: Instruction) {
+    @inline(__always) func aluRMReg(_ i: Ins) {
         let size = i.sz
         let src = reg(Int(i.reg), size)
         modifyRM(i, size) { alu(Int(i.sub), size, $0, src) }
     }
 
     /// `op reg, r/m`
-    @inline(__always) func aluRegRM(_ i: Instruction) {
+    @inline(__always) func aluRegRM(_ i: Ins) {
         let size = i.sz
         let src = readRM(i, size)
         if _slowPath(faulted) { return }
@@ -58,7 +58,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     }
 
     /// `op r/m, imm` (and the AL/eAX short forms, decoded with rm = 0)
-    @inline(__always) func aluRMImm(_ i: Instruction) {
+    @inline(__always) func aluRMImm(_ i: Ins) {
         let size = i.sz
         modifyRM(i, size) { alu(Int(i.sub), size, $0, i.imm) }
     }
@@ -84,7 +84,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
 
     // MARK: inc dec neg not test
 
-    @inline(__always) func incDec(_ i: Instruction, inc: Bool) {
+    @inline(__always) func incDec(_ i: Ins, inc: Bool) {
         let size = i.sz
         let m = sizeMask(size)
         let c = cf
@@ -95,7 +95,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         }
     }
 
-    @inline(__always) func neg(_ i: Instruction) {
+    @inline(__always) func neg(_ i: Ins) {
         let size = i.sz
         let m = sizeMask(size)
         modifyRM(i, size) { d in
@@ -105,13 +105,13 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         }
     }
 
-    @inline(__always) func not(_ i: Instruction) {
+    @inline(__always) func not(_ i: Ins) {
         let size = i.sz
         let m = sizeMask(size)
         modifyRM(i, size) { d in ~d & m }
     }
 
-    @inline(__always) func test(_ i: Instruction, _ src: UInt32) {
+    @inline(__always) func test(_ i: Ins, _ src: UInt32) {
         let size = i.sz
         let d = readRM(i, size)
         if _slowPath(faulted) { return }

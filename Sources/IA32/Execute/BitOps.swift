@@ -15,7 +15,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
 
     /// bt* r/m, reg. With a memory operand the register is a signed bit offset that
     /// may reach outside the addressed word (Intel SDM vol. 2, BT: "bit string").
-    func bitTestReg(_ i: Instruction) {
+    func bitTestReg(_ i: Ins) {
         let size = i.sz
         let width = UInt32(size * 8)
         let kind = Int(i.sub)
@@ -26,19 +26,22 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         }
         let soffset = signed(offset, size)
         let displacement = UInt32(truncatingIfNeeded: (soffset >> Int64(size == 4 ? 5 : 4)) * Int64(size))
-        var j = i
-        j.disp = i.disp &+ displacement
+        var e = ea(i) &+ displacement
+        if i.addr16 { e &= 0xffff }
         let bit = offset & (width - 1)
+        let seg = Int(i.seg)
         if kind == 0 {
-            let v = readRM(j, size)
+            let v = read(seg, e, size)
             if !faulted { _ = bitOp(0, v, bit) }
-        } else {
-            modifyRM(j, size) { bitOp(kind, $0, bit) }
+            return
         }
+        let a = linear(seg, e, size, write: true)
+        if faulted || !probeWrite(a, size) { return }
+        if let r = bitOp(kind, readL(a, size), bit) { writeL(a, size, r) }
     }
 
     /// bt* r/m, imm8: the offset is taken modulo the operand width.
-    func bitTestImm(_ i: Instruction) {
+    func bitTestImm(_ i: Ins) {
         let size = i.sz
         let bit = i.imm & UInt32(size * 8 - 1)
         let kind = Int(i.sub)
@@ -51,7 +54,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     }
 
     /// bsf / bsr: ZF set and destination unchanged for a zero source.
-    func bitScan(_ i: Instruction, reverse: Bool) {
+    func bitScan(_ i: Ins, reverse: Bool) {
         let size = i.sz
         let v = readRM(i, size)
         if faulted { return }
@@ -64,7 +67,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         setReg(Int(i.reg), size, n)
     }
 
-    func bswap(_ i: Instruction) {
+    func bswap(_ i: Ins) {
         let r = Int(i.rm)
         if i.size == 4 {
             setR32(r, r32(r).byteSwapped)

@@ -6,19 +6,19 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         if !faulted { pointee.eip = target }
     }
 
-    func callRM(_ i: Instruction) {
+    func callRM(_ i: Ins) {
         let size = i.sz
         let target = readRM(i, size)
         if faulted { return }
         callNear(target, size)
     }
 
-    func jmpRM(_ i: Instruction) {
+    func jmpRM(_ i: Ins) {
         let target = readRM(i, i.sz)
         if !faulted { pointee.eip = target }
     }
 
-    func ret(_ i: Instruction, release: UInt32) {
+    func ret(_ i: Ins, release: UInt32) {
         let size = i.sz
         let target = top(size)
         if faulted { return }
@@ -27,7 +27,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     }
 
     /// loop / loope / loopne (sub 2, 1, 0): the count register is CX under 0x67.
-    func loop(_ i: Instruction) {
+    func loop(_ i: Ins) {
         let count: UInt32
         if i.addr16 {
             count = (r16(1) &- 1) & 0xffff
@@ -41,7 +41,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         if taken { pointee.eip = i.imm }
     }
 
-    func jecxz(_ i: Instruction) {
+    func jecxz(_ i: Ins) {
         let count = i.addr16 ? r16(1) : r32(1)
         if count == 0 { pointee.eip = i.imm }
     }
@@ -67,14 +67,14 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         }
     }
 
-    func farPointer(_ i: Instruction) -> (UInt16, UInt32)? {
+    func farPointer(_ i: Ins) -> (UInt16, UInt32)? {
         let e = ea(i)
         let off = read(Int(i.seg), e, i.sz)
         let sel = read(Int(i.seg), e &+ UInt32(i.sz), 2)
         return faulted ? nil : (UInt16(sel), off)
     }
 
-    func retFar(_ i: Instruction) {
+    func retFar(_ i: Ins) {
         let size = i.sz
         let off = top(size)
         let sel = top(size, offset: UInt32(size))

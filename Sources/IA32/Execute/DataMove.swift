@@ -1,7 +1,7 @@
 /// mov and its relatives, exchanges, compare-exchanges, conversions, setcc/cmovcc and
 /// the single-flag instructions.
 extension UnsafeMutablePointer where Pointee == CPUState {
-    func movzxsx(_ i: Instruction, signExtend: Bool) {
+    func movzxsx(_ i: Ins, signExtend: Bool) {
         let srcSize = Int(i.sub)
         let v = readRM(i, srcSize)
         if faulted { return }
@@ -9,7 +9,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         setReg(Int(i.reg), i.sz, r & sizeMask(i.sz))
     }
 
-    func xchg(_ i: Instruction) {
+    func xchg(_ i: Ins) {
         let size = i.sz
         let r = reg(Int(i.reg), size)
         modifyRM(i, size) { old in
@@ -18,7 +18,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         }
     }
 
-    func xadd(_ i: Instruction) {
+    func xadd(_ i: Ins) {
         let size = i.sz
         let src = reg(Int(i.reg), size)
         modifyRM(i, size) { d in
@@ -28,7 +28,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         }
     }
 
-    func cmpxchg(_ i: Instruction) {
+    func cmpxchg(_ i: Ins) {
         let size = i.sz
         let acc = reg(0, size)
         let src = reg(Int(i.reg), size)
@@ -41,7 +41,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         }
     }
 
-    func cmpxchg8b(_ i: Instruction) {
+    func cmpxchg8b(_ i: Ins) {
         let a = operandAddress(i, 8, write: true)
         if faulted { return }
         guard probeWrite(a, 4), probeWrite(a &+ 4, 4) else { return }
@@ -60,13 +60,13 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     }
 
     /// cbw / cwde
-    func cbw(_ i: Instruction) {
+    func cbw(_ i: Ins) {
         if i.size == 4 { setR32(0, UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: r32(0))))) }
         else { setR16(0, UInt32(truncatingIfNeeded: Int16(Int8(truncatingIfNeeded: r32(0))))) }
     }
 
     /// cwd / cdq
-    func cwd(_ i: Instruction) {
+    func cwd(_ i: Ins) {
         if i.size == 4 { setR32(2, r32(0) & 0x8000_0000 != 0 ? 0xffff_ffff : 0) }
         else { setR16(2, r16(0) & 0x8000 != 0 ? 0xffff : 0) }
     }
@@ -79,37 +79,37 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         setStatusFlags(r8(4), mask: EFLAGS.sf | EFLAGS.zf | EFLAGS.af | EFLAGS.pf | EFLAGS.cf)
     }
 
-    func xlat(_ i: Instruction) {
+    func xlat(_ i: Ins) {
         var a = r32(3) &+ r8(0)
         if i.addr16 { a &= 0xffff }
         let v = read(Int(i.seg), a, 1)
         if !faulted { setR8(0, v) }
     }
 
-    func setcc(_ i: Instruction) {
+    func setcc(_ i: Ins) {
         writeRM(i, 1, condition(Int(i.sub)) ? 1 : 0)
     }
 
-    func cmovcc(_ i: Instruction) {
+    func cmovcc(_ i: Ins) {
         let v = readRM(i)
         if faulted { return }
         if condition(Int(i.sub)) { setReg(Int(i.reg), i.sz, v) }
     }
 
     /// mov r/m, Sreg: a register destination gets the selector zero-extended.
-    func movFromSreg(_ i: Instruction) {
+    func movFromSreg(_ i: Ins) {
         let sel = UInt32(pointee.seg[Int(i.reg)].selector)
         if i.isMemory { writeRM(i, 2, sel) } else { setReg(Int(i.rm), i.sz, sel) }
     }
 
-    func movToSreg(_ i: Instruction) {
+    func movToSreg(_ i: Ins) {
         let sel = readRM(i, 2)
         if faulted { return }
         loadSegment(Int(i.reg), UInt16(sel))
     }
 
     /// lds, les, lfs, lgs, lss: offset then selector from memory.
-    func loadFarPointer(_ i: Instruction) {
+    func loadFarPointer(_ i: Ins) {
         let size = i.sz
         let e = ea(i)
         let off = read(Int(i.seg), e, size)
@@ -118,7 +118,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         if loadSegment(Int(i.sub), UInt16(sel)) { setReg(Int(i.reg), size, off) }
     }
 
-    func arpl(_ i: Instruction) {
+    func arpl(_ i: Ins) {
         let src = reg(Int(i.reg), 2)
         modifyRM(i, 2) { d in
             if d & 3 < src & 3 {
@@ -130,7 +130,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         }
     }
 
-    func bound(_ i: Instruction) {
+    func bound(_ i: Ins) {
         let size = i.sz
         let e = ea(i)
         let lower = read(Int(i.seg), e, size)

@@ -5,7 +5,7 @@
 /// the compiler turns into a jump table. Handlers are free functions over the raw
 /// state pointer, so moving to threaded dispatch later is mechanical.
 @inline(__always)
-func execute(_ s: UnsafeMutablePointer<CPUState>, _ i: Instruction) {
+func execute(_ s: UnsafeMutablePointer<CPUState>, _ i: Ins) {
     switch i.op {
     case .undefined: s.raise(Vector.invalidOpcode)
     case .fetchFault:
@@ -151,7 +151,14 @@ func execute(_ s: UnsafeMutablePointer<CPUState>, _ i: Instruction) {
     case .leave: s.leave(i)
 
     // Control
-    case .jcc: if s.condition(Int(i.sub)) { s.pointee.eip = i.imm }
+    case .jcc:
+        let cc = Int(i.sub)
+        // je/jne after a lazily recorded operation: the commonest branch, kept inline.
+        if cc & 0xe == 4 && s.pointee.flags.op != .none {
+            if (s.pointee.flags.res == 0) != (cc & 1 != 0) { s.pointee.eip = i.imm }
+        } else if s.condition(cc) {
+            s.pointee.eip = i.imm
+        }
     case .jmp: s.pointee.eip = i.imm
     case .jmpRM: s.jmpRM(i)
     case .call: s.callNear(i.imm, i.sz)
@@ -189,7 +196,7 @@ func execute(_ s: UnsafeMutablePointer<CPUState>, _ i: Instruction) {
     case .into: if s.of { s.raiseTrap(Vector.overflow) }
     case .iret: s.iret(i)
     case .hlt:
-        if s.pointee.cpl != 0 { s.raise(Vector.generalProtection) } else { s.pointee.stop = .halt }
+        if s.pointee.cpl != 0 { s.raise(Vector.generalProtection) } else { s.requestStop(.halt) }
     case .ud2: s.raise(Vector.invalidOpcode)
     case .sysenter: s.sysenter()
     case .sysexit: s.sysexit()

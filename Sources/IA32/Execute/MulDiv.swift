@@ -15,7 +15,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         size == 4 ? Int64(Int32(bitPattern: v)) : (size == 2 ? Int64(Int16(truncatingIfNeeded: v)) : Int64(Int8(truncatingIfNeeded: v)))
     }
 
-    func multiply(_ i: Instruction, signed isSigned: Bool) {
+    func multiply(_ i: Ins, signed isSigned: Bool) {
         let size = i.sz
         let src = readRM(i, size)
         if faulted { return }
@@ -68,7 +68,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     }
 
     /// imul reg, r/m (0F AF) and imul reg, r/m, imm (69, 6B): truncated signed product.
-    func imulTruncating(_ i: Instruction, _ a: UInt32, _ b: UInt32) {
+    func imulTruncating(_ i: Ins, _ a: UInt32, _ b: UInt32) {
         let size = i.sz
         let p = signed(a, size) * signed(b, size)
         let low = UInt32(truncatingIfNeeded: p) & sizeMask(size)
@@ -76,7 +76,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         setMultiplyFlags(low, size, overflow: p != signed(low, size))
     }
 
-    func divide(_ i: Instruction, signed isSigned: Bool) {
+    func divide(_ i: Ins, signed isSigned: Bool) {
         let size = i.sz
         let src = readRM(i, size)
         if faulted { return }

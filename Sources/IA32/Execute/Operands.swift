@@ -2,7 +2,7 @@
 /// operand as register or memory, and read-modify-write of a memory destination.
 extension UnsafeMutablePointer where Pointee == CPUState {
     /// The effective address (offset within the segment) of the memory operand.
-    @inline(__always) func ea(_ i: Instruction) -> UInt32 {
+    @inline(__always) func ea(_ i: Ins) -> UInt32 {
         var a = i.disp
         if i.base != Instruction.none { a &+= r32(Int(i.base)) }
         if i.index != Instruction.none { a &+= r32(Int(i.index)) &<< UInt32(i.scale) }
@@ -11,32 +11,32 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     }
 
     /// Linear address of the memory operand for an access of `size` bytes.
-    @inline(__always) func operandAddress(_ i: Instruction, _ size: Int, write: Bool = false) -> UInt32 {
+    @inline(__always) func operandAddress(_ i: Ins, _ size: Int, write: Bool = false) -> UInt32 {
         linear(Int(i.seg), ea(i), size, write: write)
     }
 
     /// Reads the r/m operand at the instruction's operand size.
-    @inline(__always) func readRM(_ i: Instruction) -> UInt32 {
+    @inline(__always) func readRM(_ i: Ins) -> UInt32 {
         readRM(i, i.sz)
     }
 
-    @inline(__always) func readRM(_ i: Instruction, _ size: Int) -> UInt32 {
+    @inline(__always) func readRM(_ i: Ins, _ size: Int) -> UInt32 {
         if i.isMemory { return read(Int(i.seg), ea(i), size) }
         return reg(Int(i.rm), size)
     }
 
-    @inline(__always) func writeRM(_ i: Instruction, _ v: UInt32) {
+    @inline(__always) func writeRM(_ i: Ins, _ v: UInt32) {
         writeRM(i, i.sz, v)
     }
 
-    @inline(__always) func writeRM(_ i: Instruction, _ size: Int, _ v: UInt32) {
+    @inline(__always) func writeRM(_ i: Ins, _ size: Int, _ v: UInt32) {
         if i.isMemory { write(Int(i.seg), ea(i), size, v) } else { setReg(Int(i.rm), size, v) }
     }
 
     /// Read-modify-write of the r/m operand: `f` maps the old value to the new one (nil:
     /// no write, as for cmp). A memory destination is checked for writing first so a
     /// fault changes nothing.
-    @inline(__always) func modifyRM(_ i: Instruction, _ size: Int, _ f: (UInt32) -> UInt32?) {
+    @inline(__always) func modifyRM(_ i: Ins, _ size: Int, _ f: (UInt32) -> UInt32?) {
         if i.isMemory {
             let a = operandAddress(i, size, write: true)
             if _slowPath(faulted) { return }

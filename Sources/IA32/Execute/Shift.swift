@@ -2,7 +2,7 @@
 /// a masked count of 0 changes neither operand nor flags. Flags are computed eagerly
 /// here (shifts are rare enough that a lazy form does not pay).
 extension UnsafeMutablePointer where Pointee == CPUState {
-    @inline(__always) func shift(_ i: Instruction, count rawCount: UInt32) {
+    @inline(__always) func shift(_ i: Ins, count rawCount: UInt32) {
         let count = rawCount & 0x1f
         if count == 0 {
             // Still a memory access: a fault must be raised as for any other count.
@@ -93,7 +93,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     }
 
     /// shld / shrd r/m, reg, imm8|CL.
-    @inline(__always) func doubleShift(_ i: Instruction, left: Bool) {
+    @inline(__always) func doubleShift(_ i: Ins, left: Bool) {
         let count = (i.sub == 1 ? r8(1) : i.imm) & 0x1f
         let size = i.sz
         if count == 0 {

@@ -2,7 +2,7 @@
 extension UnsafeMutablePointer where Pointee == CPUState {
     /// pop r/m: ESP is incremented before the destination's address is computed
     /// (Intel SDM vol. 2, POP), so `pop [esp]` writes above the popped slot.
-    func popRM(_ i: Instruction) {
+    func popRM(_ i: Ins) {
         let size = i.sz
         let oldESP = esp
         let v = top(size)
@@ -12,7 +12,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         if faulted { esp = oldESP }
     }
 
-    func pushSreg(_ i: Instruction) {
+    func pushSreg(_ i: Ins) {
         let sel = UInt32(pointee.seg[Int(i.reg)].selector)
         if i.size == 4 {
             // P6-family and later parts write only the low word of the 32-bit slot.
@@ -24,14 +24,14 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         }
     }
 
-    func popSreg(_ i: Instruction) {
+    func popSreg(_ i: Ins) {
         let size = i.sz
         let sel = top(size)
         if faulted { return }
         if loadSegment(Int(i.reg), UInt16(truncatingIfNeeded: sel)) { esp = esp &+ UInt32(size) }
     }
 
-    func pusha(_ i: Instruction) {
+    func pusha(_ i: Ins) {
         let size = i.sz
         let sp = esp
         let bottom = sp &- UInt32(8 * size)
@@ -48,7 +48,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     /// popa: registers are loaded one by one (EDI first) and ESP only at the end, so a
     /// page fault part way leaves the registers already loaded changed and ESP as it
     /// was — what the hardware does (the differential corpus records it).
-    func popa(_ i: Instruction) {
+    func popa(_ i: Ins) {
         let size = i.sz
         let sp = esp
         for slot in 0..<8 {
@@ -60,12 +60,12 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     }
 
     /// pushf: EFLAGS with VM and RF cleared.
-    func pushf(_ i: Instruction) {
+    func pushf(_ i: Ins) {
         push(eflags & ~(EFLAGS.vm | EFLAGS.rf), i.sz)
     }
 
     /// popf: which bits may change depends on CPL and IOPL (Intel SDM vol. 2, POPF).
-    func popf(_ i: Instruction) {
+    func popf(_ i: Ins) {
         let size = i.sz
         let v = pop(size)
         if faulted { return }
@@ -86,7 +86,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
 
     /// enter: the frame pointer chain is walked through EBP whatever the operand size,
     /// since Linux's stack segment is 32-bit (Intel SDM vol. 2, ENTER, StackSize = 32).
-    func enter(_ i: Instruction) {
+    func enter(_ i: Ins) {
         let size = i.sz
         let allocation = i.imm & 0xffff
         let level = i.imm2 & 0x1f
@@ -118,7 +118,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         esp = newESP
     }
 
-    func leave(_ i: Instruction) {
+    func leave(_ i: Ins) {
         let size = i.sz
         let bp = r32(Reg.ebp.rawValue)
         let v = read(SegReg.ss.rawValue, bp, size)

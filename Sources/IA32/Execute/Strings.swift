@@ -11,7 +11,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     }
 
     /// Runs one string instruction. `kind`: 0 movs, 1 stos, 2 lods, 3 cmps, 4 scas.
-    func string(_ i: Instruction, kind: Int) {
+    func string(_ i: Ins, kind: Int) {
         let size = i.sz
         let a16 = i.addr16
         let delta: UInt32 = df ? 0 &- UInt32(size) : UInt32(size)

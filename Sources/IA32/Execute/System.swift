@@ -15,8 +15,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
                 raise(Vector.generalProtection, vector * 8 + 2)
                 return
             }
-            pointee.stop = .softwareInterrupt
-            pointee.stopValue = vector
+            requestStop(.softwareInterrupt, vector)
             return
         }
         deliverInterrupt(Int(vector), software: !icebp, errorCode: nil)
@@ -83,11 +82,10 @@ extension UnsafeMutablePointer where Pointee == CPUState {
 
     /// iret in protected mode: same-privilege, or to an outer level with SS:ESP popped
     /// too and data segment registers the new level may not use set to null.
-    func iret(_ i: Instruction) {
+    func iret(_ i: Ins) {
         let size = i.sz
         if pointee.eflagsRaw & EFLAGS.nt != 0 {
-            pointee.stop = .unsupported   // task return: Gate models no hardware task switches
-            pointee.stopValue = 0xcf
+            requestStop(.unsupported, 0xcf)   // task return: Gate models no hardware task switches
             return
         }
         let newEIP = top(size)
@@ -170,7 +168,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         case MSRFile.sysenterCS: v = UInt64(pointee.msr.sysenterCS)
         case MSRFile.sysenterESP: v = UInt64(pointee.msr.sysenterESP)
         case MSRFile.sysenterEIP: v = UInt64(pointee.msr.sysenterEIP)
-        case MSRFile.timeStampCounter: v = pointee.tsc
+        case MSRFile.timeStampCounter: v = pointee.retired &+ pointee.tscOffset
         default: raise(Vector.generalProtection); return
         }
         setR32(0, UInt32(truncatingIfNeeded: v))
@@ -184,7 +182,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         case MSRFile.sysenterCS: pointee.msr.sysenterCS = lo & 0xffff
         case MSRFile.sysenterESP: pointee.msr.sysenterESP = lo
         case MSRFile.sysenterEIP: pointee.msr.sysenterEIP = lo
-        case MSRFile.timeStampCounter: pointee.tsc = UInt64(hi) << 32 | UInt64(lo)
+        case MSRFile.timeStampCounter: pointee.tscOffset = (UInt64(hi) << 32 | UInt64(lo)) &- pointee.retired
         default: raise(Vector.generalProtection)
         }
     }
@@ -199,22 +197,22 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     }
 
     func rdtsc() {
-        setR32(0, UInt32(truncatingIfNeeded: pointee.tsc))
-        setR32(2, UInt32(truncatingIfNeeded: pointee.tsc >> 32))
+        let tsc = pointee.retired &+ pointee.tscOffset
+        setR32(0, UInt32(truncatingIfNeeded: tsc))
+        setR32(2, UInt32(truncatingIfNeeded: tsc >> 32))
     }
 
     // MARK: Descriptor-table registers
 
     /// A privileged instruction at CPL > 0: #GP(0). At CPL 0, Gate's kernel never
     /// executes the ones it does not model, so reaching one stops the machine.
-    func privileged(_ i: Instruction) {
+    func privileged(_ i: Ins) {
         if i.sub == 1 { raise(Vector.generalProtection); return }   // over-long instruction
         if pointee.cpl != 0 { raise(Vector.generalProtection); return }
-        pointee.stop = .unsupported
-        pointee.stopValue = UInt32(i.op.rawValue)
+        requestStop(.unsupported, UInt32(i.op.rawValue))
     }
 
-    func descriptorTable(_ i: Instruction) {
+    func descriptorTable(_ i: Ins) {
         let e = ea(i)
         let seg = Int(i.seg)
         switch i.op {
@@ -241,7 +239,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     }
 
     /// sldt, str, smsw, lldt, ltr, lmsw.
-    func systemSelector(_ i: Instruction) {
+    func systemSelector(_ i: Ins) {
         switch i.op {
         case .sldt: writeRM(i, i.isMemory ? 2 : i.sz, UInt32(pointee.seg.ldtSelector))
         case .str: writeRM(i, i.isMemory ? 2 : i.sz, UInt32(pointee.seg.trSelector))
@@ -272,7 +270,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     }
 
     /// lar, lsl, verr, verw: ZF says whether the selector is usable at this privilege.
-    func accessCheck(_ i: Instruction) {
+    func accessCheck(_ i: Ins) {
         let sel = UInt16(truncatingIfNeeded: readRM(i, 2))
         if faulted { return }
         var ok = false
