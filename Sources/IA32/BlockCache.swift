@@ -86,7 +86,10 @@ public final class BlockCache: CodeWriteObserver {
         var lastPage = firstPage
         var n = 0
         while n < BlockCache.maxBlockLength {
-            let ins = decoder.decode(eip: e, linear: l)
+            var ins = decoder.decode(eip: e, linear: l)
+            // rdtsc adds the instructions before it in the block to the retired count,
+            // which the run loop updates only when a block ends.
+            if ins.op == .rdtsc { ins.imm = UInt32(n) }
             // An instruction that cannot be fetched starts its own block, so the fault
             // is raised only if execution really reaches it.
             if ins.op == .fetchFault && n > 0 { break }

@@ -203,7 +203,7 @@ func execute(_ s: UnsafeMutablePointer<CPUState>, _ i: Ins) {
     case .rdmsr: s.rdmsr()
     case .wrmsr: s.wrmsr()
     case .cpuid: s.cpuid()
-    case .rdtsc: s.rdtsc()
+    case .rdtsc: s.rdtsc(blockOffset: i.imm)
     case .lgdt, .lidt, .sgdt, .sidt: s.descriptorTable(i)
     case .lldt, .sldt, .ltr, .str, .smsw, .lmsw: s.systemSelector(i)
     case .lar, .lsl, .verr, .verw: s.accessCheck(i)

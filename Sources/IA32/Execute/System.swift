@@ -196,8 +196,10 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         }
     }
 
-    func rdtsc() {
-        let tsc = pointee.retired &+ pointee.tscOffset
+    /// The counter is the number of instructions retired before this one (plus the
+    /// offset a wrmsr set), so a run is deterministic.
+    func rdtsc(blockOffset: UInt32) {
+        let tsc = pointee.retired &+ UInt64(blockOffset) &+ pointee.tscOffset
         setR32(0, UInt32(truncatingIfNeeded: tsc))
         setR32(2, UInt32(truncatingIfNeeded: tsc >> 32))
     }

@@ -1,0 +1,84 @@
+import Testing
+@testable import IA32
+
+/// Guest memory: the permission byte per page, exact page faults, the kernel half, and
+/// self-modifying code through the block cache.
+struct MemoryTests {
+    @Test func userCannotTouchKernelPages() {
+        let m = TestMachine()
+        m.memory.map(0xc000_0000, length: 0x1000, permission: PagePermission.kernelWrite)
+        // mov 0xc0000010,%eax
+        let stop = m.run([0xa1, 0x10, 0, 0, 0xc0])
+        #expect(stop == .exception(PendingFault(vector: 14, errorCode: 5, address: 0xc000_0010)))
+        // jmp to the kernel page: the fetch faults (present, user).
+        let jump = m.run([0xb8, 0, 0, 0, 0xc0, 0xff, 0xe0])
+        #expect(jump == .exception(PendingFault(vector: 14, errorCode: 5, address: 0xc000_0000)))
+        #expect(m.cpu.eip == 0xc000_0000)
+    }
+
+    @Test func kernelReachesKernelPages() {
+        let m = TestMachine()
+        m.memory.map(0xc000_0000, length: 0x1000, permission: PagePermission.kernelWrite)
+        m.memory.store32(0xc000_0010, 42)
+        m.cpu.cpl = 0
+        let stop = m.run([0xa1, 0x10, 0, 0, 0xc0])
+        #expect(stop == .softwareInterrupt(0x80))
+        #expect(m[.eax] == 42)
+    }
+
+    @Test func writesToReadOnlyPagesFault() {
+        let m = TestMachine()
+        m.memory.protect(TestMachine.data, length: 0x1000, permission: PagePermission.userRead)
+        // mov %eax,(data+8)
+        let stop = m.run([0xa3] + m.bytes(TestMachine.data + 8))
+        #expect(stop == .exception(PendingFault(vector: 14, errorCode: 7, address: TestMachine.data + 8)))
+    }
+
+    @Test func straddlingAccessChecksBothPages() {
+        let m = TestMachine()
+        m.memory.unmap(TestMachine.data + 0x1000, length: 0x1000)
+        m.memory.store32(TestMachine.data + 0xffc, 0x0403_0201)
+        // mov (data+0xffe),%eax: two bytes in a mapped page, two in an unmapped one.
+        let stop = m.run([0xa1] + m.bytes(TestMachine.data + 0xffe))
+        #expect(stop == .exception(PendingFault(vector: 14, errorCode: 4, address: TestMachine.data + 0x1000)))
+        // mov (data+0xffc),%eax stays inside and works.
+        m.run([0xa1] + m.bytes(TestMachine.data + 0xffc))
+        #expect(m[.eax] == 0x0403_0201)
+    }
+
+    @Test func selfModifyingCodeRunsTheNewBytes() {
+        let m = TestMachine()
+        m.memory.protect(TestMachine.code, length: 0x2000, permission: PagePermission.userWrite | PagePermission.exec)
+        // Run a loop twice; between the runs, rewrite its `add $1,%eax` into `add $5,%eax`
+        // from guest code. The block holding the add must be re-decoded.
+        let addImmediate = TestMachine.code + 0x40 + 2
+        var program = [UInt8](repeating: 0x90, count: 0x40)
+        // at 0: mov $3,%ecx; call 0x40; movb $5,(addImmediate); mov $3,%ecx; call 0x40
+        program.replaceSubrange(0..<5, with: [0xb9, 3, 0, 0, 0])
+        program.replaceSubrange(5..<10, with: [0xe8] + m.bytes(0x40 - 10))
+        program.replaceSubrange(10..<17, with: [0xc6, 0x05] + m.bytes(addImmediate) + [5])
+        program.replaceSubrange(17..<22, with: [0xb9, 3, 0, 0, 0])
+        program.replaceSubrange(22..<27, with: [0xe8] + m.bytes(0x40 - 27))
+        program.replaceSubrange(27..<29, with: [0xcd, 0x80])
+        // at 0x40: add $1,%eax; loop 0x40; ret
+        program += [0x83, 0xc0, 0x01, 0xe2, 0xfb, 0xc3]
+        m[.eax] = 0
+        m.memory.poke(TestMachine.code, program)
+        m.cpu.eip = TestMachine.code
+        let stop = m.cpu.run(budget: 10_000)
+        #expect(stop == .softwareInterrupt(0x80))
+        #expect(m[.eax] == 3 + 15)
+    }
+
+    @Test func hostWritesInvalidateDecodedCode() {
+        let m = TestMachine()
+        m.memory.poke(TestMachine.code, [0xb8, 1, 0, 0, 0, 0xcd, 0x80])   // mov $1,%eax
+        m.cpu.eip = TestMachine.code
+        _ = m.cpu.run()
+        #expect(m[.eax] == 1)
+        m.memory.write(TestMachine.code + 1, [7], need: PagePermission.read)   // as a syscall's read(2) would
+        m.cpu.eip = TestMachine.code
+        _ = m.cpu.run()
+        #expect(m[.eax] == 7)
+    }
+}

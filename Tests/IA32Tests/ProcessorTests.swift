@@ -1,0 +1,81 @@
+import Testing
+@testable import IA32
+
+/// CPUID models, the time-stamp counter, single-stepping and privileged instructions.
+struct ProcessorTests {
+    @Test(arguments: CPUModel.all) func cpuidReportsTheModel(_ model: CPUModel) {
+        let m = TestMachine(model: model)
+        // xor %eax,%eax; cpuid; mov %ebx,%esi; mov %edx,%edi; mov %ecx,%ebp
+        m.run([0x31, 0xc0, 0x0f, 0xa2, 0x89, 0xde, 0x89, 0xd7, 0x89, 0xcd])
+        let vendor = [m[.esi], m[.edi], m[.ebp]].flatMap { m.bytes($0) }
+        #expect(String(decoding: vendor, as: UTF8.self) == "GenuineIntel")
+        // mov $1,%eax; cpuid
+        m.run([0xb8, 1, 0, 0, 0, 0x0f, 0xa2])
+        #expect(m[.eax] == model.signature)
+        #expect(m[.edx] == model.features)
+        #expect(m[.edx] & CPUModel.Feature.fpu == 0)   // no x87 yet: not advertised
+        #expect((m[.edx] & CPUModel.Feature.sep != 0) == (model != .pentium))
+    }
+
+    @Test func cmovIsUndefinedWithoutCMOVOnlyByCPUID() {
+        // The Pentium model does not advertise CMOV; software checks CPUID first.
+        #expect(!CPUModel.pentium.hasCMOV)
+        #expect(CPUModel.pentium2.hasCMOV)
+    }
+
+    @Test func rdtscCountsRetiredInstructions() {
+        let m = TestMachine()
+        // rdtsc; mov %eax,%esi; nop; nop; rdtsc
+        m.run([0x0f, 0x31, 0x89, 0xc6, 0x90, 0x90, 0x0f, 0x31])
+        #expect(m[.eax] &- m[.esi] == 4)
+    }
+
+    @Test func trapFlagSingleSteps() {
+        let m = TestMachine()
+        // pushf; orl $0x100,(%esp); popf; nop; nop
+        m.memory.poke(TestMachine.code, [0x9c, 0x81, 0x0c, 0x24, 0, 1, 0, 0, 0x9d, 0x90, 0x90])
+        m.cpu.eip = TestMachine.code
+        let stop = m.cpu.run(budget: 100)
+        // The trap comes after the instruction following popf.
+        #expect(stop == .exception(PendingFault(vector: Vector.debug, isTrap: true)))
+        #expect(m.cpu.eip == TestMachine.code + 10)
+    }
+
+    @Test(arguments: [
+        [UInt8]([0xf4]),                    // hlt
+        [0xfa],                             // cli
+        [0x0f, 0x30],                       // wrmsr
+        [0x0f, 0x32],                       // rdmsr
+        [0x0f, 0x01, 0x15, 0, 0, 0, 0x20],  // lgdt
+        [0x0f, 0x22, 0xd8],                 // mov %eax,%cr3
+        [0xe4, 0x60],                       // in $0x60,%al
+        [0x0f, 0x35],                       // sysexit at CPL 3
+    ])
+    func privilegedInstructionsFaultAtCPL3(_ bytes: [UInt8]) {
+        let m = TestMachine()
+        let stop = m.run(bytes)
+        #expect(stop == .exception(PendingFault(vector: Vector.generalProtection)))
+        #expect(m.cpu.eip == TestMachine.code)
+    }
+
+    @Test func sysenterNeedsTheMSRsAndTheFeature() {
+        // SYSENTER_CS = 0: #GP(0).
+        let m = TestMachine()
+        #expect(m.run([0x0f, 0x34]) == .exception(PendingFault(vector: Vector.generalProtection)))
+        // Pentium: no SEP, #UD; Pentium Pro reports SEP but raises #UD too.
+        #expect(TestMachine(model: .pentium).run([0x0f, 0x34]) == .exception(PendingFault(vector: Vector.invalidOpcode)))
+        #expect(TestMachine(model: .pentiumPro).run([0x0f, 0x34]) == .exception(PendingFault(vector: Vector.invalidOpcode)))
+    }
+
+    @Test func x87RaisesDeviceNotAvailable() {
+        // fld1: no FPU is modelled yet (CR0.EM), so #NM.
+        #expect(TestMachine().run([0xd9, 0xe8]) == .exception(PendingFault(vector: Vector.deviceNotAvailable)))
+    }
+
+    @Test func divideErrorLeavesStateIntact() {
+        let m = TestMachine()
+        m[.eax] = 7; m[.edx] = 0; m[.ecx] = 0
+        #expect(m.run([0xf7, 0xf1]) == .exception(PendingFault(vector: Vector.divideError)))
+        #expect(m[.eax] == 7 && m.cpu.eip == TestMachine.code)
+    }
+}
