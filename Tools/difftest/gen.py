@@ -1121,6 +1121,13 @@ def fam_misc(g):
             c = g.case(name)
             c.code = bytes([opc])
             g.emit(c)
+    # salc (D6): undocumented but executed by every i686 and this CPU: AL = CF ? 0xff : 0
+    for _ in range(60):
+        c = g.case('salc')
+        c.code = b'\xD6'
+        g.emit(c)
+    # arpl r/m16, r16 (63 /r): raises the RPL field of the destination selector; ZF says so
+    simple_rm(g, 'arpl', [0x63], 'r', 16, n=150, pmem=0.5)
     for _ in range(200):
         c = g.case('xlat')
         t = rng.randint(WIN, WEND - 1)

@@ -1,7 +1,7 @@
 /// What a decoded instruction does. The decoder picks the handler once; the executor
 /// switches over these literal cases (a jump table) and never re-reads the bytes.
 /// Cases group by the `Execute/` file that implements them.
-public enum Op: UInt8, Sendable {
+public enum Op: UInt8, CaseIterable, Sendable {
     // Invalid encodings and undecodable bytes.
     case undefined = 0          // #UD
     case fetchFault             // the bytes could not be fetched: #PF at this EIP
