@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "IA32", targets: ["IA32"]),
         .library(name: "Linux", targets: ["Linux"]),
+        .library(name: "X86Asm", targets: ["X86Asm"]),
         .executable(name: "gate", targets: ["gate"]),
     ],
     dependencies: [
@@ -17,15 +18,18 @@ let package = Package(
         // The processor: registers, lazy EFLAGS, segments, guest memory, decoder and
         // execution. Knows nothing of Linux.
         .target(name: "IA32"),
+        // A small i386 encoder: builds the kernel entry text, the vDSO and test programs.
+        .target(name: "X86Asm"),
         // The kernel side: ELF loading, the initial stack, the system-call gate.
-        .target(name: "Linux", dependencies: ["IA32"]),
+        .target(name: "Linux", dependencies: ["IA32", "X86Asm"]),
         .executableTarget(
             name: "gate",
             dependencies: ["Linux", "IA32", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Long-running decoder/executor fuzzer: millions of random byte sequences.
         .executableTarget(name: "GateFuzz", dependencies: ["IA32"]),
         .testTarget(name: "IA32Tests", dependencies: ["IA32"], resources: [.copy("Corpus")]),
-        .testTarget(name: "LinuxTests", dependencies: ["Linux", "IA32"], resources: [.copy("Programs")]),
+        .testTarget(name: "LinuxTests", dependencies: ["Linux", "IA32", "X86Asm"], resources: [.copy("Programs")]),
+        .testTarget(name: "X86AsmTests", dependencies: ["X86Asm"]),
     ],
     swiftLanguageModes: [.v5]
 )
