@@ -4,17 +4,24 @@ import IA32
 import Linux
 
 extension Gate {
-    /// `gate run PROGRAM [ARGS…]`
+    /// `gate run [--cpu MODEL] [--root DIR] PROGRAM [ARGS…]`
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run an i386 program.",
+            abstract: "Run an i386 Linux program.",
             discussion: """
-                Until the kernel model lands, programs run with a minimal system-call \
-                hook (write, exit, exit_group); every other call returns -ENOSYS.
+                Exits with the program's status, or 128+N when signal N killed it. \
+                A file that cannot be run gives a one-line error and status 126 (or 127 \
+                when it does not exist).
                 """)
 
-        @Option(help: "CPU model (see `gate cpus`).")
+        @Option(help: "CPU model (see `gate cpus`); decides int $0x80 or sysenter in the vDSO.")
         var cpu: String = CPUModel.default.name
+
+        @Option(help: "Directory holding the guest's root filesystem (ld-linux.so.2 and libraries).")
+        var root: String = "/"
+
+        @Flag(help: "Print how many system calls entered through each path when the program ends.")
+        var stats = false
 
         @Argument(help: "The program to run.")
         var program: String
@@ -26,23 +33,26 @@ extension Gate {
             guard let model = CPUModel.named(cpu) else {
                 throw ValidationError("unknown CPU model '\(cpu)'; see `gate cpus`")
             }
-            guard let data = FileManager.default.contents(atPath: program) else {
-                fail("\(program): no such file", status: 127)
-            }
-            let process: BareProcess
+            var options = Kernel.Options()
+            options.model = model
+            options.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+            options.environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }.sorted()
+            let kernel: Kernel
             do {
-                process = try BareProcess(executable: [UInt8](data), arguments: [program] + arguments, model: model)
-            } catch let e as ELFError {
-                fail("\(program): \(e)", status: 126)
+                kernel = try Kernel(options: options)
+                kernel.notice = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+                try kernel.exec(path: program, arguments: [program] + arguments)
+            } catch let e as ExecError {
+                fail(e.description, status: e.shellStatus)
             }
-            process.sink = { fd, bytes in
-                let handle = fd == 2 ? FileHandle.standardError : FileHandle.standardOutput
-                handle.write(Data(bytes))
+            let exit = kernel.run()
+            if case .signaled(let sig) = exit, let (f, eip) = kernel.lastFault {
+                let what = String(format: "vector %d, error 0x%x, at eip 0x%08x, address 0x%08x", f.vector, f.errorCode, eip, f.address)
+                FileHandle.standardError.write(Data("gate: \(program): killed by signal \(sig) (\(what))\n".utf8))
             }
-            let exit = process.run()
-            if case .signaled(let sig, let fault) = exit {
-                let f = String(format: "vector %d at eip 0x%08x, address 0x%08x", fault.vector, process.cpu.eip, fault.address)
-                FileHandle.standardError.write(Data("gate: \(program): killed by signal \(sig) (\(f))\n".utf8))
+            if stats {
+                let counts = Kernel.EntryPath.allCases.map { "\($0.rawValue) \(kernel.entries[$0, default: 0])" }
+                FileHandle.standardError.write(Data("gate: system calls by entry path: \(counts.joined(separator: ", "))\n".utf8))
             }
             throw ExitCode(exit.shellStatus)
         }

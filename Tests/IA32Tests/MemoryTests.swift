@@ -82,3 +82,24 @@ struct MemoryTests {
         #expect(m[.eax] == 7)
     }
 }
+
+/// Instructions that only read their r/m operand work on read-only pages.
+struct ReadOnlyOperandTests {
+    @Test(arguments: [
+        [UInt8]([0x80, 0x3d]) + [0, 0, 0, 0x20] + [0x2a],   // cmpb $0x2a,(data)
+        [0x83, 0x3d, 0, 0, 0, 0x20, 0x01],                  // cmpl $1,(data)
+        [0x39, 0x05, 0, 0, 0, 0x20],                        // cmp %eax,(data)
+        [0x3b, 0x05, 0, 0, 0, 0x20],                        // cmp (data),%eax
+        [0x85, 0x05, 0, 0, 0, 0x20],                        // test %eax,(data)
+        [0xf7, 0x05, 0, 0, 0, 0x20, 1, 0, 0, 0],            // testl $1,(data)
+        [0x0f, 0xa3, 0x05, 0, 0, 0, 0x20],                  // bt %eax,(data)
+        [0x0f, 0xba, 0x25, 0, 0, 0, 0x20, 3],               // btl $3,(data)
+        [0x0f, 0x4f, 0x05, 0, 0, 0, 0x20],                  // cmovg (data),%eax
+    ])
+    func readOnlyOperand(_ bytes: [UInt8]) {
+        let m = TestMachine()
+        m.memory.protect(TestMachine.data, length: 0x1000, permission: PagePermission.userRead)
+        m[.eax] = 0
+        #expect(m.run(bytes) == .softwareInterrupt(0x80))
+    }
+}

@@ -46,7 +46,15 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     @inline(__always) func aluRMReg(_ i: Ins) {
         let size = i.sz
         let src = reg(Int(i.reg), size)
+        if i.sub == 7 { compareRM(i, size, src); return }
         modifyRM(i, size) { alu(Int(i.sub), size, $0, src) }
+    }
+
+    /// cmp r/m, x only reads its destination: it works on read-only memory.
+    @inline(__always) func compareRM(_ i: Ins, _ size: Int, _ src: UInt32) {
+        let d = readRM(i, size)
+        if _slowPath(faulted) { return }
+        _ = alu(7, size, d, src)
     }
 
     /// `op reg, r/m`
@@ -60,6 +68,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     /// `op r/m, imm` (and the AL/eAX short forms, decoded with rm = 0)
     @inline(__always) func aluRMImm(_ i: Ins) {
         let size = i.sz
+        if i.sub == 7 { compareRM(i, size, i.imm); return }
         modifyRM(i, size) { alu(Int(i.sub), size, $0, i.imm) }
     }
 

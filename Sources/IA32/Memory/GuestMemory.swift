@@ -94,9 +94,10 @@ public final class GuestMemory {
         discard(r)
     }
 
-    /// Changes the permission of mapped pages (unmapped pages stay unmapped).
+    /// Changes the permission of [addr, addr+length). The caller knows the pages are
+    /// mapped (a PROT_NONE page has permission 0 but still exists in its mapping).
     public func protect(_ addr: UInt32, length: UInt32, permission: UInt8) {
-        for p in GuestMemory.pages(addr, length) where perm[p] != 0 {
+        for p in GuestMemory.pages(addr, length) {
             perm[p] = permission | (perm[p] & PagePermission.code)
         }
     }

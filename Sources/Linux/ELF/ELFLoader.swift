@@ -7,6 +7,15 @@ public struct ELFLoader {
     /// Where an ET_DYN program (static-pie, or the dynamic linker) is placed.
     public static let dynamicBase: UInt32 = 0x5655_5000
 
+    /// The span of address space the PT_LOAD segments need, page-aligned (for placing
+    /// an ET_DYN object).
+    public static func span(_ elf: ELFFile) -> (low: UInt32, length: UInt32) {
+        let loads = elf.programHeaders.filter { $0.type == ELFFile.ProgramHeader.load }
+        let low = loads.map(\.vaddr).min()! & ~0xfff
+        let high = loads.map { UInt64($0.vaddr) + UInt64($0.memsz) }.max()!
+        return (low, UInt32(min((high + 0xfff) & ~0xfff, 0xc000_0000) - UInt64(low)))
+    }
+
     public struct Image {
         public var entry: UInt32
         /// Address of the program headers in guest memory (AT_PHDR).
@@ -18,7 +27,10 @@ public struct ELFLoader {
         public var end: UInt32
     }
 
-    public static func load(_ elf: ELFFile, into memory: GuestMemory, bias requested: UInt32? = nil) throws -> Image {
+    /// Loads `elf`. With an address space, the mappings are recorded there too (named
+    /// `path` in /proc/self/maps).
+    public static func load(_ elf: ELFFile, into memory: GuestMemory, bias requested: UInt32? = nil,
+                            addressSpace mm: AddressSpace? = nil, path: String = "") throws -> Image {
         let bias = elf.type == ELFFile.typeDyn ? (requested ?? dynamicBase) : 0
         var end: UInt32 = 0
         var phdr: UInt32? = nil
@@ -33,10 +45,19 @@ public struct ELFLoader {
             if h.flags & 2 != 0 { perm |= PagePermission.write }
             if h.flags & 1 != 0 { perm |= PagePermission.exec }
             if pageEnd > pageStart {
-                memory.map(pageStart, length: pageEnd - pageStart, permission: perm)
+                if let mm {
+                    // Writable while the file bytes go in; the final protection follows.
+                    mm.map(pageStart, length: pageEnd - pageStart, permission: perm, name: path,
+                           offset: h.offset & ~0xfff, inode: 1)
+                } else {
+                    memory.map(pageStart, length: pageEnd - pageStart, permission: perm)
+                }
             }
             if h.filesz > 0 {
-                memory.poke(start, elf.bytes[Int(h.offset)..<Int(h.offset + h.filesz)])
+                // As mmap of the file does: the whole first page comes from the file, so a
+                // page shared with the previous segment keeps that segment's bytes.
+                let fileStart = Int(h.offset & ~0xfff)
+                memory.poke(pageStart, elf.bytes[fileStart..<Int(h.offset + h.filesz)])
             }
             end = max(end, pageEnd)
             // AT_PHDR: the program headers as mapped by the segment that holds them.

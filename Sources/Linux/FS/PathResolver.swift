@@ -1,0 +1,200 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A guest path after resolution (namei).
+public struct ResolvedPath {
+    /// The canonical guest path: absolute, without symlinks, "." or "..".
+    public var guestPath: String
+    /// The host path it names; empty for a /proc entry served by the provider.
+    public var hostPath: String
+    /// Served by the /proc provider.
+    public var isProc: Bool
+    /// Whether the final component exists (every earlier one does: it is a directory).
+    public var exists: Bool
+    /// The path ended in "/": the final component must be a directory.
+    public var trailingSlash: Bool
+    /// The /proc entry's kind, for an existing provider path.
+    var procKind: ProcStat.Kind?
+    /// `hostPath` is a host magic link reopening one of the process's descriptors
+    /// (/proc/self/fd/N): the one host path that must be followed.
+    public var reopensDescriptor: Bool = false
+}
+
+/// Guest path resolution inside `process.fs.root`, component by component, so that
+/// neither ".." nor symbolic links (absolute targets are re-rooted) can leave the root.
+public enum PathResolver {
+    public static let maxSymlinks = 40
+    /// PATH_MAX, including the NUL.
+    public static let pathMax = 4096
+    /// NAME_MAX.
+    public static let nameMax = 255
+
+    static func components(_ path: String) -> [String] {
+        path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    }
+
+    static func join(_ comps: [String]) -> String {
+        "/" + comps.joined(separator: "/")
+    }
+
+    /// The host path for canonical guest components under `root`.
+    static func hostPath(root: String, _ comps: [String]) -> String {
+        var r = root
+        while r.count > 1 && r.hasSuffix("/") { r.removeLast() }
+        if comps.isEmpty { return r.isEmpty ? "/" : r }
+        let prefix = r == "/" ? "" : r
+        return prefix + "/" + comps.joined(separator: "/")
+    }
+
+    /// The /proc provider in effect for `process`.
+    static func procProvider(_ process: Process) -> ProcFileProvider? {
+        process.fs.procFS ?? FileSyscalls.procFS
+    }
+
+    /// The directory a relative path starts from: the cwd, or `dirfd`'s directory.
+    static func base(_ dirfd: Int32, process: Process) throws(Errno) -> [String] {
+        if dirfd == LinuxAT.fdcwd { return components(process.fs.cwd) }
+        guard let f = process.files.get(dirfd) else { throw .EBADF }
+        guard f.isDirectory else { throw .ENOTDIR }
+        return components(f.path)
+    }
+
+    /// Resolves `path` (relative to `dirfd`, or the cwd for AT_FDCWD). With
+    /// `followFinal` false a final symbolic link is not followed (lstat, O_NOFOLLOW,
+    /// AT_SYMLINK_NOFOLLOW). A missing final component is not an error: `exists` is false.
+    public static func resolve(_ path: String, at dirfd: Int32 = LinuxAT.fdcwd, process: Process,
+                               followFinal: Bool = true) throws(Errno) -> ResolvedPath {
+        if path.isEmpty { throw .ENOENT }
+        if path.utf8.count >= pathMax { throw .ENAMETOOLONG }
+        let provider = procProvider(process)
+        let root = process.fs.root
+        var stack: [String] = path.hasPrefix("/") ? [] : try base(dirfd, process: process)
+        var pending: [String] = components(path).reversed()
+        let trailingSlash = path.hasSuffix("/") && !pending.isEmpty
+        var hops = 0
+        var exists = true
+        var procKind: ProcStat.Kind? = nil
+        var finalMode: UInt32 = 0o040000
+        // A descriptor reopened through /proc/self/fd/N: the host path to use.
+        var reopened: (host: String, guest: String)? = nil
+
+        if let provider, stack.first == "proc" {
+            procKind = ProcStat.kind(of: join(stack), provider: provider, process: process)
+        }
+
+        while let comp = pending.popLast() {
+            if comp == "." { continue }
+            if comp == ".." {
+                if !stack.isEmpty { stack.removeLast() }
+                procKind = provider != nil && stack.first == "proc" ? .directory : nil
+                finalMode = 0o040000
+                continue
+            }
+            if comp.utf8.count > nameMax { throw .ENAMETOOLONG }
+            let isFinal = pending.isEmpty
+            let follow = !isFinal || followFinal || trailingSlash
+            let candidate = stack + [comp]
+
+            if let provider, candidate[0] == "proc" {
+                let gpath = join(candidate)
+                // /proc/self/fd/N and /proc/<pid>/fd/N reopen the descriptor itself.
+                if follow, candidate.count == 4, candidate[2] == "fd",
+                   candidate[1] == "self" || candidate[1] == String(process.pid),
+                   let n = Int32(candidate[3]), let file = process.files.get(n) {
+                    hops += 1
+                    if hops > maxSymlinks { throw .ELOOP }
+                    if file.isDirectory {
+                        stack = components(file.path)
+                        procKind = stack.first == "proc" ? .directory : nil
+                        continue
+                    }
+                    if !isFinal { throw .ENOTDIR }
+                    if file.hostFD >= 0 {
+                        reopened = (Host.reopenPath(file.hostFD), file.path)
+                        stack = candidate
+                        break
+                    }
+                    // A synthetic file: reopen by its path.
+                    pending.append(contentsOf: components(file.path).reversed())
+                    stack = []
+                    continue
+                }
+                guard let kind = ProcStat.kind(of: gpath, provider: provider, process: process) else {
+                    if isFinal {
+                        stack = candidate
+                        exists = false
+                        procKind = nil
+                        break
+                    }
+                    throw .ENOENT
+                }
+                if case .link(let target) = kind, follow {
+                    hops += 1
+                    if hops > maxSymlinks { throw .ELOOP }
+                    if target.isEmpty { throw .ENOENT }
+                    if target.hasPrefix("/") { stack = [] }
+                    pending.append(contentsOf: components(target).reversed())
+                    continue
+                }
+                if !isFinal, case .directory = kind {} else if !isFinal { throw .ENOTDIR }
+                stack = candidate
+                procKind = kind
+                if case .directory = kind { finalMode = 0o040000 } else { finalMode = 0o100000 }
+                continue
+            }
+
+            let host = hostPath(root: root, candidate)
+            var st = Host.HostStat()
+            if lstat(host, &st) != 0 {
+                let e = Errno.current
+                if e == .ENOENT && isFinal {
+                    stack = candidate
+                    exists = false
+                    break
+                }
+                throw e
+            }
+            let mode = UInt32(st.st_mode) & 0o170000
+            if mode == 0o120000 && follow {
+                hops += 1
+                if hops > maxSymlinks { throw .ELOOP }
+                let target = String(decoding: try Host.readlink(host), as: UTF8.self)
+                if target.isEmpty { throw .ENOENT }
+                if target.hasPrefix("/") { stack = [] }
+                pending.append(contentsOf: components(target).reversed())
+                continue
+            }
+            if !isFinal && mode != 0o040000 { throw .ENOTDIR }
+            stack = candidate
+            finalMode = mode
+        }
+
+        if let reopened {
+            return ResolvedPath(guestPath: reopened.guest, hostPath: reopened.host, isProc: false,
+                                exists: true, trailingSlash: trailingSlash, procKind: nil, reopensDescriptor: true)
+        }
+        let isProc = provider != nil && stack.first == "proc"
+        if exists && trailingSlash {
+            if isProc {
+                if case .directory = procKind {} else { throw .ENOTDIR }
+            } else if finalMode != 0o040000 {
+                throw .ENOTDIR
+            }
+        }
+        return ResolvedPath(guestPath: join(stack), hostPath: isProc ? "" : hostPath(root: root, stack),
+                            isProc: isProc, exists: exists, trailingSlash: trailingSlash,
+                            procKind: isProc ? procKind : nil)
+    }
+
+    /// The host path of an existing guest file, symlinks followed (execve, the
+    /// dynamic loader): ENOENT if it is missing, EACCES for a /proc entry.
+    public static func hostPath(of path: String, process: Process) throws(Errno) -> String {
+        let r = try resolve(path, process: process, followFinal: true)
+        if !r.exists { throw .ENOENT }
+        if r.isProc { throw .EACCES }
+        return r.hostPath
+    }
+}

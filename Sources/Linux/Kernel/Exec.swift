@@ -1,0 +1,126 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import IA32
+
+/// Why a program could not be started; each reads as a one-line message, with the
+/// status a shell would give (126: found but not runnable, 127: not found).
+public enum ExecError: Error, CustomStringConvertible {
+    case notFound(String)
+    case unreadable(String)
+    case badELF(String, ELFError)
+    case interpreterMissing(String)
+    case noAddressSpace
+
+    public var description: String {
+        switch self {
+        case .notFound(let p): return "\(p): no such file or directory"
+        case .unreadable(let p): return "\(p): cannot read the file"
+        case .badELF(let p, let e): return "\(p): \(e)"
+        case .interpreterMissing(let p): return "\(p): interpreter not found (use --root DIR with the i386 libraries)"
+        case .noAddressSpace: return "cannot reserve 4 GiB of address space for the guest"
+        }
+    }
+
+    public var shellStatus: Int32 {
+        switch self {
+        case .notFound, .interpreterMissing: return 127
+        default: return 126
+        }
+    }
+}
+
+extension Kernel {
+    static let stackSize: UInt32 = 8 << 20
+
+    /// Loads `path` (a host path) as binfmt_elf does — the program, its PT_INTERP
+    /// interpreter from under the root, the break after the bss, the stack with argv,
+    /// envp and the auxiliary vector — and sets the registers for its first instruction.
+    public func exec(path: String, arguments: [String]) throws {
+        guard let data = Kernel.readFile(path) else {
+            throw access(path, F_OK) == 0 ? ExecError.unreadable(path) : ExecError.notFound(path)
+        }
+        let elf: ELFFile
+        do { elf = try ELFFile(data) } catch let e as ELFError { throw ExecError.badELF(path, e) }
+        let mm = process.mm
+        let memory = process.memory
+
+        var program: ELFLoader.Image
+        do {
+            program = try ELFLoader.load(elf, into: memory, addressSpace: mm, path: path)
+        } catch let e as ELFError { throw ExecError.badELF(path, e) }
+        mm.startBrk = program.end
+        mm.brk = program.end
+
+        var interpreterBase: UInt32 = 0
+        var entryPoint = program.entry
+        if let interp = elf.interpreter {
+            let hostPath = process.fs.root == "/" ? interp : process.fs.root + interp
+            guard let bytes = Kernel.readFile(hostPath) else { throw ExecError.interpreterMissing(interp) }
+            let ld: ELFFile
+            do { ld = try ELFFile(bytes) } catch let e as ELFError { throw ExecError.badELF(interp, e) }
+            let span = ELFLoader.span(ld)
+            guard let base = mm.findFree(length: span.length) else { throw ExecError.badELF(interp, .badSegment("no room")) }
+            let image: ELFLoader.Image
+            do {
+                image = try ELFLoader.load(ld, into: memory, bias: base &- span.low, addressSpace: mm, path: interp)
+            } catch let e as ELFError { throw ExecError.badELF(interp, e) }
+            interpreterBase = image.bias
+            entryPoint = image.entry
+        }
+
+        let top = KernelLayout.pageOffset
+        mm.map(top - Kernel.stackSize, length: Kernel.stackSize, permission: PagePermission.userWrite, name: "[stack]")
+        var random = [UInt8](repeating: 0, count: 16)
+        for i in random.indices { random[i] = UInt8.random(in: 0...255) }
+        let cpu = process.cpu
+        var auxv: [(AuxType, UInt32)] = []
+        auxv.append((.sysinfo, boot.vdso.vsyscall))
+        auxv.append((.sysinfoEHDR, VDSOImage.base))
+        auxv.append((.hwcap, options.model.features))
+        auxv.append((.pagesz, 4096))
+        auxv.append((.clktck, 100))
+        auxv.append((.phdr, program.phdr))
+        auxv.append((.phent, 32))
+        auxv.append((.phnum, program.phnum))
+        auxv.append((.base, interpreterBase))
+        auxv.append((.flags, 0))
+        auxv.append((.entry, program.entry))
+        auxv.append((.uid, process.uid))
+        auxv.append((.euid, process.uid))
+        auxv.append((.gid, process.gid))
+        auxv.append((.egid, process.gid))
+        auxv.append((.secure, 0))
+        let stack = InitialStack.build(memory: memory, top: top, arguments: arguments,
+                                       environment: options.environment, executable: path,
+                                       auxv: auxv, random: random)
+        process.auxv = stack.auxv.map { ($0.0.rawValue, $0.1) }
+        process.executable = path
+        process.arguments = arguments
+        process.environment = options.environment
+
+        // ELF_PLAT_INIT: the general registers start at zero.
+        for r in Reg.allCases { cpu.setRegister(r, 0) }
+        cpu.setRegister(.esp, stack.stackPointer)
+        cpu.eip = entryPoint
+        cpu.eflags = 0x202
+    }
+
+    static func readFile(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var out = [UInt8](repeating: 0, count: Int(st.st_size))
+        var done = 0
+        while done < out.count {
+            let n = out.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, $0.count - done) }
+            if n <= 0 { return nil }
+            done += n
+        }
+        return out
+    }
+}

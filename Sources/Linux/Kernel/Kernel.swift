@@ -1,0 +1,165 @@
+import IA32
+
+/// The modelled Linux 2.6 kernel for one process: boot, exec, and the loop that runs
+/// the CPU and answers it — a `hlt` in a system-call stub means "run this call's Swift
+/// body", a user-mode exception means "send the signal Linux would".
+public final class Kernel {
+    /// How a program runs.
+    public struct Options {
+        public var model: CPUModel = .default
+        /// Host directory that is the guest's `/` (the dynamic linker and libraries).
+        public var root: String = "/"
+        public var environment: [String] = []
+        public var stdin: Int32 = 0, stdout: Int32 = 1, stderr: Int32 = 2
+        /// Instructions between checks of the host (for a later scheduler).
+        public var slice: Int = 1 << 22
+        public init() {}
+    }
+
+    /// The two ways into the kernel.
+    public enum EntryPath: String, CaseIterable, Sendable {
+        case int80 = "int80", sysenter = "sysenter"
+    }
+
+    /// How the process ended.
+    public enum Exit: Equatable, Sendable {
+        case exited(Int32)
+        case signaled(Int32)
+
+        /// The status a shell reports: the exit code, or 128 + signal.
+        public var shellStatus: Int32 {
+            switch self {
+            case .exited(let c): return c & 0xff
+            case .signaled(let s): return 128 + s
+            }
+        }
+    }
+
+    public let options: Options
+    public let process: Process
+    public let boot: Boot
+    /// System calls by number; nil entries return -ENOSYS (and are reported once).
+    let table: [SyscallEntry?]
+    /// Calls that entered through each path.
+    public private(set) var entries: [EntryPath: Int] = [:]
+    /// Numbers of calls that reached -ENOSYS, each reported once.
+    public private(set) var unimplemented: Set<UInt32> = []
+    /// The CPU exception that killed the process, and where.
+    public private(set) var lastFault: (PendingFault, UInt32)? = nil
+    /// Called with a one-line notice (unimplemented calls); stderr by default.
+    public var notice: (String) -> Void = { _ in }
+    /// Observes each call after its body ran: (path, number, regs at entry, result).
+    public var syscallObserver: ((EntryPath, SyscallEntry?, PtRegs, Int32) -> Void)? = nil
+
+    public init(options: Options) throws {
+        self.options = options
+        guard let memory = GuestMemory() else { throw ExecError.noAddressSpace }
+        let cpu = CPU(memory: memory, model: options.model)
+        process = Process(memory: memory, cpu: cpu)
+        process.fs.root = options.root
+        process.files.installStandardStreams(stdin: options.stdin, stdout: options.stdout, stderr: options.stderr)
+        boot = try Boot(memory: memory, cpu: cpu)
+        process.mm.record(AddressSpace.Area(start: VDSOImage.base, end: VDSOImage.base + 0x1000,
+                                            permission: PagePermission.userRead | PagePermission.exec, name: "[vdso]"))
+        var t = [SyscallEntry?](repeating: nil, count: Boot.syscallCount)
+        for group in SyscallCatalog.groups {
+            for e in group where Int(e.number) < t.count { t[Int(e.number)] = e }
+        }
+        table = t
+    }
+
+    /// The table entry for call `number`, if Gate implements it.
+    public func entry(_ number: UInt32) -> SyscallEntry? {
+        Int(number) < table.count ? table[Int(number)] : nil
+    }
+
+    // MARK: Running
+
+    /// Runs the process until it exits or is killed.
+    public func run() -> Exit {
+        let cpu = process.cpu
+        while true {
+            if let status = process.exitStatus { return status & 0x7f == 0 ? .exited(status >> 8) : .signaled(status & 0x7f) }
+            switch cpu.run(budget: options.slice) {
+            case .budgetExhausted:
+                continue
+            case .halted:
+                kernelHalt(at: cpu.eip &- 1)
+            case .exception(let f):
+                if cpu.cpl == 0 {
+                    // The exception table (__ex_table): a fault fetching the sixth
+                    // argument from the user stack becomes -EFAULT.
+                    if f.vector == Vector.pageFault && cpu.eip == boot.entry.sixthArgumentFetch {
+                        cpu.eip = boot.entry.syscallFault
+                        continue
+                    }
+                    return kernelOops("exception \(f.vector) at \(hex(cpu.eip)) (address \(hex(f.address)))")
+                }
+                lastFault = (f, cpu.eip)
+                process.exitStatus = Kernel.signal(for: f.vector)
+            case .softwareInterrupt(let v):
+                return kernelOops("unexpected software interrupt \(v)")
+            case .unsupported(let what):
+                return kernelOops("unsupported privileged instruction (\(what)) at \(hex(cpu.eip))")
+            }
+        }
+    }
+
+    /// The CPU halted in a stub: run the Swift body it stands for.
+    func kernelHalt(at address: UInt32) {
+        let entry = boot.entry
+        let cpu = process.cpu
+        if address >= entry.stubBase && address < entry.notifyResume {
+            let number = (address - entry.stubBase) / 4
+            let regsAddress = cpu.register(.esp) &+ 4   // above the return address of the call
+            let regs = PtRegs(memory: process.memory, at: regsAddress)
+            let path: EntryPath = regs.eip == boot.vdso.sysenterReturn ? .sysenter : .int80
+            entries[path, default: 0] += 1
+            let result: Int32
+            if let e = table[Int(number)] {
+                result = e.body(SyscallContext(process: process, number: number, args: regs.arguments))
+            } else {
+                result = Errno.ENOSYS.negated
+                if unimplemented.insert(number).inserted {
+                    notice("gate: system call \(number) is not implemented (-ENOSYS)")
+                }
+            }
+            cpu.setRegister(.eax, UInt32(bitPattern: result))
+            syscallObserver?(path, table[Int(number)], regs, result)
+        } else if address == entry.notifyResume {
+            // No work is ever flagged yet: signals arrive with the signals issue.
+            process.memory.store32(KernelLayout.kernelStack + KernelLayout.tiFlags, 0)
+        } else if address == entry.trapStub(3) {
+            process.exitStatus = 5      // int $3 through its DPL-3 gate: SIGTRAP
+        } else if address == entry.trapStub(4) || address == entry.trapStub(5) {
+            process.exitStatus = 11     // into / int $5 (bound): SIGSEGV
+        } else {
+            process.exitStatus = kernelOopsStatus("hlt at \(hex(address))")
+        }
+    }
+
+    /// The signal Linux's trap handlers send for a CPU exception (arch/i386/kernel/traps.c).
+    public static func signal(for vector: Int32) -> Int32 {
+        switch vector {
+        case Vector.divideError, Vector.fpuError, Vector.deviceNotAvailable: return 8   // SIGFPE
+        case Vector.debug, Vector.breakpoint: return 5                                  // SIGTRAP
+        case Vector.invalidOpcode: return 4                                             // SIGILL
+        case Vector.alignmentCheck: return 7                                            // SIGBUS
+        default: return 11                                                              // SIGSEGV
+        }
+    }
+
+    /// A kernel bug: report it and kill the process with SIGKILL.
+    func kernelOops(_ what: String) -> Exit {
+        _ = kernelOopsStatus(what)
+        return .signaled(9)
+    }
+
+    func kernelOopsStatus(_ what: String) -> Int32 {
+        notice("gate: kernel oops: \(what)")
+        return 9
+    }
+
+    func hex(_ v: UInt32) -> String { "0x" + String(v, radix: 16) }
+}
+

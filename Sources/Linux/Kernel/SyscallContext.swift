@@ -1,0 +1,83 @@
+import IA32
+
+/// What a system-call body sees: the calling process, the call number and its six
+/// arguments as `sys_call_table` passes them (EBX, ECX, EDX, ESI, EDI, EBP from the
+/// `pt_regs` frame), and checked access to the caller's memory. A body returns the
+/// value for EAX: a result, or `-errno` (−4095…−1).
+public struct SyscallContext {
+    public unowned let process: Process
+    public let number: UInt32
+    public let args: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+
+    public init(process: Process, number: UInt32, args: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)) {
+        self.process = process
+        self.number = number
+        self.args = args
+    }
+
+    /// Argument `i` (0-based) as an unsigned 32-bit value.
+    public func arg(_ i: Int) -> UInt32 {
+        switch i {
+        case 0: return args.0
+        case 1: return args.1
+        case 2: return args.2
+        case 3: return args.3
+        case 4: return args.4
+        default: return args.5
+        }
+    }
+
+    /// Argument `i` as a signed int (file descriptors, `AT_FDCWD`, counts).
+    public func int(_ i: Int) -> Int32 { Int32(bitPattern: arg(i)) }
+
+    public var memory: GuestMemory { process.memory }
+
+    // MARK: User memory (copy_from_user / copy_to_user): nil or false means -EFAULT.
+
+    public func bytes(at address: UInt32, count: Int) -> [UInt8]? {
+        if count == 0 { return [] }
+        return memory.read(address, count: count)
+    }
+
+    @discardableResult
+    public func write(_ bytes: [UInt8], to address: UInt32) -> Bool {
+        if bytes.isEmpty { return true }
+        return memory.write(address, bytes)
+    }
+
+    /// A NUL-terminated string of at most `max` bytes (PATH_MAX by default).
+    public func string(at address: UInt32, max: Int = 4096) -> String? {
+        guard let raw = memory.readCString(address, max: max) else { return nil }
+        return String(decoding: raw, as: UTF8.self)
+    }
+
+    public func u32(at address: UInt32) -> UInt32? {
+        guard let b = bytes(at: address, count: 4) else { return nil }
+        return UInt32(b[0]) | UInt32(b[1]) << 8 | UInt32(b[2]) << 16 | UInt32(b[3]) << 24
+    }
+
+    @discardableResult
+    public func setU32(_ v: UInt32, at address: UInt32) -> Bool {
+        write(GuestLayout.le32(v), to: address)
+    }
+}
+
+/// Little-endian encoding helpers for building i386 structures.
+public enum GuestLayout {
+    public static func le16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xff), UInt8(v >> 8)] }
+    public static func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+    public static func le64(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) } }
+
+    /// Writes fields at fixed offsets into a zeroed structure of `size` bytes.
+    public struct Builder {
+        public private(set) var bytes: [UInt8]
+        public init(size: Int) { bytes = [UInt8](repeating: 0, count: size) }
+        public mutating func u8(_ off: Int, _ v: UInt8) { bytes[off] = v }
+        public mutating func u16(_ off: Int, _ v: UInt16) { bytes.replaceSubrange(off..<off + 2, with: le16(v)) }
+        public mutating func u32(_ off: Int, _ v: UInt32) { bytes.replaceSubrange(off..<off + 4, with: le32(v)) }
+        public mutating func i32(_ off: Int, _ v: Int32) { u32(off, UInt32(bitPattern: v)) }
+        public mutating func u64(_ off: Int, _ v: UInt64) { bytes.replaceSubrange(off..<off + 8, with: le64(v)) }
+        public mutating func i64(_ off: Int, _ v: Int64) { u64(off, UInt64(bitPattern: v)) }
+        public mutating func raw(_ off: Int, _ b: [UInt8]) { bytes.replaceSubrange(off..<off + b.count, with: b) }
+    }
+}

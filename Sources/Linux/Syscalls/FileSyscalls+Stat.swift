@@ -1,0 +1,645 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// stat in its four i386 shapes, statx, statfs, access, chmod, chown, utimens, truncate.
+extension FileSyscalls {
+    // MARK: Targets: a descriptor or a resolved path
+
+    enum Target {
+        case file(OpenFile)
+        case path(ResolvedPath)
+    }
+
+    /// What an *at call names: `path` relative to `dirfd`, or with AT_EMPTY_PATH and
+    /// an empty path, `dirfd` itself (the cwd for AT_FDCWD).
+    static func target(_ ctx: SyscallContext, dirfd: Int32, pathAddress: UInt32, flags: UInt32,
+                       follow: Bool) throws(Errno) -> Target {
+        let emptyAllowed = flags & LinuxAT.emptyPath != 0
+        let path = pathAddress == 0 && emptyAllowed ? "" : try ctx.path(at: pathAddress, allowEmpty: emptyAllowed)
+        if path.isEmpty {
+            if dirfd == LinuxAT.fdcwd {
+                return .path(try PathResolver.resolve(".", process: ctx.process))
+            }
+            guard let f = ctx.process.files.get(dirfd) else { throw .EBADF }
+            return .file(f)
+        }
+        return .path(try PathResolver.resolve(path, at: dirfd, process: ctx.process, followFinal: follow))
+    }
+
+    static func fileStat(_ process: Process, _ f: OpenFile) throws(Errno) -> FileStat {
+        switch f.backing {
+        case .host: return try Host.fstat(f.hostFD)
+        case .synthetic: return ProcStat.stat(path: f.path, kind: .file, process: process)
+        case .syntheticDirectory: return ProcStat.stat(path: f.path, kind: .directory, process: process)
+        }
+    }
+
+    static func pathStat(_ process: Process, _ r: ResolvedPath) throws(Errno) -> FileStat {
+        guard r.exists else { throw .ENOENT }
+        if r.isProc, let kind = r.procKind { return ProcStat.stat(path: r.guestPath, kind: kind, process: process) }
+        return try Host.stat(r.hostPath, follow: r.reopensDescriptor)
+    }
+
+    static func stat(_ process: Process, _ t: Target) throws(Errno) -> FileStat {
+        switch t {
+        case .file(let f): return try fileStat(process, f)
+        case .path(let r): return try pathStat(process, r)
+        }
+    }
+
+    /// The host path for a target that exists on the host (EPERM for /proc).
+    static func hostPath(_ t: Target) throws(Errno) -> String {
+        switch t {
+        case .file(let f):
+            guard f.isHost else { throw .EPERM }
+            return Host.reopenPath(f.hostFD)
+        case .path(let r):
+            guard r.exists else { throw .ENOENT }
+            if r.isProc { throw .EPERM }
+            return r.hostPath
+        }
+    }
+
+    // MARK: stat, lstat, fstat in each layout
+
+    enum StatLayout { case old, new, stat64 }
+
+    static func encode(_ s: FileStat, _ layout: StatLayout) throws(Errno) -> [UInt8] {
+        switch layout {
+        case .stat64: return s.stat64Bytes
+        case .new: return try s.statBytes()
+        case .old: return try s.oldKernelStatBytes()
+        }
+    }
+
+    static func statPath(_ ctx: SyscallContext, follow: Bool, _ layout: StatLayout) throws(Errno) -> Int32 {
+        let s = try pathStat(ctx.process, ctx.resolve(0, follow: follow))
+        guard ctx.write(try encode(s, layout), to: ctx.arg(1)) else { throw .EFAULT }
+        return 0
+    }
+
+    static func statFD(_ ctx: SyscallContext, _ layout: StatLayout) throws(Errno) -> Int32 {
+        let s = try fileStat(ctx.process, ctx.file(0))
+        guard ctx.write(try encode(s, layout), to: ctx.arg(1)) else { throw .EFAULT }
+        return 0
+    }
+
+    static func sysOldstat(_ ctx: SyscallContext) throws(Errno) -> Int32 { try statPath(ctx, follow: true, .old) }
+    static func sysOldlstat(_ ctx: SyscallContext) throws(Errno) -> Int32 { try statPath(ctx, follow: false, .old) }
+    static func sysOldfstat(_ ctx: SyscallContext) throws(Errno) -> Int32 { try statFD(ctx, .old) }
+    static func sysStat(_ ctx: SyscallContext) throws(Errno) -> Int32 { try statPath(ctx, follow: true, .new) }
+    static func sysLstat(_ ctx: SyscallContext) throws(Errno) -> Int32 { try statPath(ctx, follow: false, .new) }
+    static func sysFstat(_ ctx: SyscallContext) throws(Errno) -> Int32 { try statFD(ctx, .new) }
+    static func sysStat64(_ ctx: SyscallContext) throws(Errno) -> Int32 { try statPath(ctx, follow: true, .stat64) }
+    static func sysLstat64(_ ctx: SyscallContext) throws(Errno) -> Int32 { try statPath(ctx, follow: false, .stat64) }
+    static func sysFstat64(_ ctx: SyscallContext) throws(Errno) -> Int32 { try statFD(ctx, .stat64) }
+
+    static func sysFstatat64(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        let flags = ctx.arg(3)
+        if flags & ~(LinuxAT.symlinkNoFollow | LinuxAT.noAutomount | LinuxAT.emptyPath) != 0 { throw .EINVAL }
+        let t = try target(ctx, dirfd: ctx.int(0), pathAddress: ctx.arg(1), flags: flags,
+                           follow: flags & LinuxAT.symlinkNoFollow == 0)
+        guard ctx.write(try stat(ctx.process, t).stat64Bytes, to: ctx.arg(2)) else { throw .EFAULT }
+        return 0
+    }
+
+    static func sysStatx(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        let flags = ctx.arg(2), mask = ctx.arg(3)
+        let valid = LinuxAT.symlinkNoFollow | LinuxAT.noAutomount | LinuxAT.emptyPath | LinuxAT.statxSyncType
+        if flags & ~valid != 0 || flags & LinuxAT.statxSyncType == LinuxAT.statxSyncType { throw .EINVAL }
+        if mask & 0x8000_0000 != 0 { throw .EINVAL }   // STATX__RESERVED
+        let t = try target(ctx, dirfd: ctx.int(0), pathAddress: ctx.arg(1), flags: flags,
+                           follow: flags & LinuxAT.symlinkNoFollow == 0)
+        guard ctx.write(try stat(ctx.process, t).statxBytes, to: ctx.arg(4)) else { throw .EFAULT }
+        return 0
+    }
+
+    // MARK: statfs
+
+    struct FSInfo {
+        var type: UInt32 = 0xEF53   // EXT4_SUPER_MAGIC
+        var bsize: UInt64 = 4096, blocks: UInt64 = 0, bfree: UInt64 = 0, bavail: UInt64 = 0
+        var files: UInt64 = 0, ffree: UInt64 = 0
+        var fsid: (UInt32, UInt32) = (0, 0)
+        var namelen: UInt64 = 255, frsize: UInt64 = 4096
+        var flags: UInt64 = 0x20   // ST_VALID
+
+        static let proc = FSInfo(type: 0x9fa0, bsize: 4096, namelen: 255, frsize: 4096,
+                                 flags: 0x20 | 0x2 | 0x4 | 0x8 | 0x1000)
+
+        /// struct statfs64 (84 bytes).
+        var statfs64Bytes: [UInt8] {
+            var b = GuestLayout.Builder(size: 84)
+            b.u32(0, type)
+            b.u32(4, UInt32(truncatingIfNeeded: bsize))
+            b.u64(8, blocks); b.u64(16, bfree); b.u64(24, bavail); b.u64(32, files); b.u64(40, ffree)
+            b.u32(48, fsid.0); b.u32(52, fsid.1)
+            b.u32(56, UInt32(truncatingIfNeeded: namelen))
+            b.u32(60, UInt32(truncatingIfNeeded: frsize))
+            b.u32(64, UInt32(truncatingIfNeeded: flags))
+            return b.bytes
+        }
+
+        /// struct statfs (64 bytes): EOVERFLOW when a count needs more than 32 bits.
+        func statfsBytes() throws(Errno) -> [UInt8] {
+            let big: UInt64 = 0xffff_ffff
+            if blocks > big || bfree > big || bavail > big || bsize > big || frsize > big { throw .EOVERFLOW }
+            if (files != UInt64.max && files > big) || (ffree != UInt64.max && ffree > big) { throw .EOVERFLOW }
+            var b = GuestLayout.Builder(size: 64)
+            b.u32(0, type)
+            b.u32(4, UInt32(bsize))
+            b.u32(8, UInt32(blocks)); b.u32(12, UInt32(bfree)); b.u32(16, UInt32(bavail))
+            b.u32(20, UInt32(truncatingIfNeeded: files)); b.u32(24, UInt32(truncatingIfNeeded: ffree))
+            b.u32(28, fsid.0); b.u32(32, fsid.1)
+            b.u32(36, UInt32(truncatingIfNeeded: namelen))
+            b.u32(40, UInt32(frsize))
+            b.u32(44, UInt32(truncatingIfNeeded: flags))
+            return b.bytes
+        }
+    }
+
+    static func fsInfo(_ t: Target) throws(Errno) -> FSInfo {
+        switch t {
+        case .file(let f):
+            guard f.isHost else { return .proc }
+            return try HostStatfs.info(fd: f.hostFD)
+        case .path(let r):
+            guard r.exists else { throw .ENOENT }
+            if r.isProc { return .proc }
+            return try HostStatfs.info(path: r.hostPath)
+        }
+    }
+
+    static func sysStatfs(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        let info = try fsInfo(.path(ctx.resolve(0, follow: true)))
+        guard ctx.write(try info.statfsBytes(), to: ctx.arg(1)) else { throw .EFAULT }
+        return 0
+    }
+
+    static func sysFstatfs(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        let info = try fsInfo(.file(ctx.file(0)))
+        guard ctx.write(try info.statfsBytes(), to: ctx.arg(1)) else { throw .EFAULT }
+        return 0
+    }
+
+    static func sysStatfs64(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        if ctx.arg(1) != 84 { throw .EINVAL }
+        let info = try fsInfo(.path(ctx.resolve(0, follow: true)))
+        guard ctx.write(info.statfs64Bytes, to: ctx.arg(2)) else { throw .EFAULT }
+        return 0
+    }
+
+    static func sysFstatfs64(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        if ctx.arg(1) != 84 { throw .EINVAL }
+        let info = try fsInfo(.file(ctx.file(0)))
+        guard ctx.write(info.statfs64Bytes, to: ctx.arg(2)) else { throw .EFAULT }
+        return 0
+    }
+
+    // MARK: access
+
+    static func access(_ ctx: SyscallContext, dirfd: Int32, pathAddress: UInt32, mode: UInt32, flags: UInt32) throws(Errno) -> Int32 {
+        if mode & ~7 != 0 { throw .EINVAL }
+        if flags & ~(LinuxAT.eaccess | LinuxAT.symlinkNoFollow | LinuxAT.emptyPath) != 0 { throw .EINVAL }
+        let noFollow = flags & LinuxAT.symlinkNoFollow != 0
+        let t = try target(ctx, dirfd: dirfd, pathAddress: pathAddress, flags: flags, follow: !noFollow)
+        if case .path(let r) = t, r.isProc {
+            guard r.exists, let kind = r.procKind else { throw .ENOENT }
+            if mode & 2 != 0 { throw .EACCES }
+            if mode & 1 != 0, case .file = kind { throw .EACCES }
+            return 0
+        }
+        if case .file(let f) = t, !f.isHost {
+            if mode & 2 != 0 || (mode & 1 != 0 && !f.isDirectory) { throw .EACCES }
+            return 0
+        }
+        let path = try hostPath(t)
+        var hostFlags: Int32 = 0
+        if flags & LinuxAT.eaccess != 0 { hostFlags |= AT_EACCESS }
+        if noFollow { hostFlags |= AT_SYMLINK_NOFOLLOW }
+        if faccessat(AT_FDCWD, path, Int32(mode), hostFlags) != 0 { throw Errno.current }
+        return 0
+    }
+
+    static func sysAccess(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        try access(ctx, dirfd: LinuxAT.fdcwd, pathAddress: ctx.arg(0), mode: ctx.arg(1), flags: 0)
+    }
+
+    static func sysFaccessat(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        try access(ctx, dirfd: ctx.int(0), pathAddress: ctx.arg(1), mode: ctx.arg(2), flags: 0)
+    }
+
+    static func sysFaccessat2(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        try access(ctx, dirfd: ctx.int(0), pathAddress: ctx.arg(1), mode: ctx.arg(2), flags: ctx.arg(3))
+    }
+
+    // MARK: chmod
+
+    static func chmod(_ t: Target, _ mode: UInt32, noFollow: Bool = false) throws(Errno) -> Int32 {
+        let m = mode_t(mode & 0o7777)
+        switch t {
+        case .file(let f):
+            guard f.isHost else { throw .EPERM }
+            if f.isPathOnly { throw .EBADF }
+            if fchmod(f.hostFD, m) != 0 { throw Errno.current }
+        case .path(let r):
+            guard r.exists else { throw .ENOENT }
+            if r.isProc { throw .EPERM }
+            if noFollow, (try? Host.stat(r.hostPath, follow: false))?.isSymlink == true { throw .EOPNOTSUPP }
+            if hostChmod(r.hostPath, m) != 0 { throw Errno.current }
+        }
+        return 0
+    }
+
+    static func sysChmod(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        try chmod(.path(ctx.resolve(0, follow: true)), ctx.arg(1))
+    }
+
+    static func sysFchmod(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        try chmod(.file(ctx.file(0)), ctx.arg(1))
+    }
+
+    static func sysFchmodat(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        try chmod(.path(ctx.resolve(1, dirfd: ctx.int(0), follow: true)), ctx.arg(2))
+    }
+
+    static func sysFchmodat2(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        let flags = ctx.arg(3)
+        if flags & ~(LinuxAT.symlinkNoFollow | LinuxAT.emptyPath) != 0 { throw .EINVAL }
+        let noFollow = flags & LinuxAT.symlinkNoFollow != 0
+        let t = try target(ctx, dirfd: ctx.int(0), pathAddress: ctx.arg(1), flags: flags, follow: !noFollow)
+        return try chmod(t, ctx.arg(2), noFollow: noFollow)
+    }
+
+    // MARK: chown
+
+    /// Changes ownership; a guest root is granted it even where the host refuses.
+    static func chown(_ ctx: SyscallContext, _ t: Target, _ uid: UInt32, _ gid: UInt32, noFollow: Bool) throws(Errno) -> Int32 {
+        let u = uid_t(truncatingIfNeeded: Int64(Int32(bitPattern: uid)))
+        let g = gid_t(truncatingIfNeeded: Int64(Int32(bitPattern: gid)))
+        let r: Int32
+        switch t {
+        case .file(let f):
+            guard f.isHost else { throw .EPERM }
+            if f.isPathOnly { throw .EBADF }
+            r = fchown(f.hostFD, u, g)
+        case .path(let p):
+            guard p.exists else { throw .ENOENT }
+            if p.isProc { throw .EPERM }
+            r = noFollow ? lchown(p.hostPath, u, g) : hostChown(p.hostPath, u, g)
+        }
+        if r != 0 {
+            let e = Errno.current
+            if e == .EPERM && ctx.process.uid == 0 { return 0 }
+            throw e
+        }
+        return 0
+    }
+
+    /// A 16-bit id as the 32-bit one (0xffff stays "unchanged").
+    static func wide(_ id: UInt32) -> UInt32 { id & 0xffff == 0xffff ? 0xffff_ffff : id & 0xffff }
+
+    static func sysChown16(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        try chown(ctx, .path(ctx.resolve(0, follow: true)), wide(ctx.arg(1)), wide(ctx.arg(2)), noFollow: false)
+    }
+    static func sysLchown16(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        try chown(ctx, .path(ctx.resolve(0, follow: false)), wide(ctx.arg(1)), wide(ctx.arg(2)), noFollow: true)
+    }
+    static func sysFchown16(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        try chown(ctx, .file(ctx.file(0)), wide(ctx.arg(1)), wide(ctx.arg(2)), noFollow: false)
+    }
+    static func sysChown32(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        try chown(ctx, .path(ctx.resolve(0, follow: true)), ctx.arg(1), ctx.arg(2), noFollow: false)
+    }
+    static func sysLchown32(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        try chown(ctx, .path(ctx.resolve(0, follow: false)), ctx.arg(1), ctx.arg(2), noFollow: true)
+    }
+    static func sysFchown32(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        try chown(ctx, .file(ctx.file(0)), ctx.arg(1), ctx.arg(2), noFollow: false)
+    }
+
+    static func sysFchownat(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        let flags = ctx.arg(4)
+        if flags & ~(LinuxAT.symlinkNoFollow | LinuxAT.emptyPath) != 0 { throw .EINVAL }
+        let noFollow = flags & LinuxAT.symlinkNoFollow != 0
+        let t = try target(ctx, dirfd: ctx.int(0), pathAddress: ctx.arg(1), flags: flags, follow: !noFollow)
+        return try chown(ctx, t, ctx.arg(2), ctx.arg(3), noFollow: noFollow)
+    }
+
+    // MARK: utimensat, utimes, utime
+
+    /// UTIME_NOW and UTIME_OMIT as Linux and the host spell them.
+    static let linuxUtimeNow: Int64 = (1 << 30) - 1, linuxUtimeOmit: Int64 = (1 << 30) - 2
+    #if canImport(Darwin)
+    static let hostUtimeNow = -1, hostUtimeOmit = -2
+    #else
+    static let hostUtimeNow = (1 << 30) - 1, hostUtimeOmit = (1 << 30) - 2
+    #endif
+
+    /// Sets access and modification times: nil means both now.
+    static func setTimes(_ t: Target, _ times: [(Int64, Int64)]?, noFollow: Bool) throws(Errno) {
+        var ts: [timespec] = (times ?? [(0, linuxUtimeNow), (0, linuxUtimeNow)]).map { (sec, nsec) in
+            switch nsec {
+            case linuxUtimeNow: return timespec(tv_sec: 0, tv_nsec: hostUtimeNow)
+            case linuxUtimeOmit: return timespec(tv_sec: 0, tv_nsec: hostUtimeOmit)
+            default: return timespec(tv_sec: time_t(truncatingIfNeeded: sec), tv_nsec: Int(nsec))
+            }
+        }
+        let r: Int32
+        switch t {
+        case .file(let f):
+            guard f.isHost else { throw .EPERM }
+            r = futimens(f.hostFD, &ts)
+        case .path(let p):
+            guard p.exists else { throw .ENOENT }
+            if p.isProc { throw .EPERM }
+            r = utimensat(AT_FDCWD, p.hostPath, &ts, noFollow ? AT_SYMLINK_NOFOLLOW : 0)
+        }
+        if r != 0 { throw Errno.current }
+    }
+
+    static func utimensatCall(_ ctx: SyscallContext, wide: Bool) throws(Errno) -> Int32 {
+        let dirfd = ctx.int(0), pathAddress = ctx.arg(1), timesAddress = ctx.arg(2), flags = ctx.arg(3)
+        if flags & ~(LinuxAT.symlinkNoFollow | LinuxAT.emptyPath) != 0 { throw .EINVAL }
+        var times: [(Int64, Int64)]? = nil
+        if timesAddress != 0 {
+            var pair: [(Int64, Int64)] = []
+            for i in 0..<2 {
+                let sec: Int64, nsec: Int64
+                if wide {
+                    guard let s = ctx.i64(at: timesAddress + UInt32(i * 16)),
+                          let n = ctx.i64(at: timesAddress + UInt32(i * 16 + 8)) else { throw .EFAULT }
+                    sec = s; nsec = n
+                } else {
+                    guard let s = ctx.i32(at: timesAddress + UInt32(i * 8)),
+                          let n = ctx.i32(at: timesAddress + UInt32(i * 8 + 4)) else { throw .EFAULT }
+                    sec = Int64(s); nsec = Int64(n)
+                }
+                if nsec != linuxUtimeNow && nsec != linuxUtimeOmit && (nsec < 0 || nsec >= 1_000_000_000) {
+                    throw .EINVAL
+                }
+                pair.append((sec, nsec))
+            }
+            if pair[0].1 == linuxUtimeOmit && pair[1].1 == linuxUtimeOmit { return 0 }
+            times = pair
+        }
+        let noFollow = flags & LinuxAT.symlinkNoFollow != 0
+        let t: Target
+        if pathAddress == 0 {
+            // utimensat(fd, NULL, ...) is futimens(fd).
+            if dirfd == LinuxAT.fdcwd { throw .EFAULT }
+            t = .file(try ctx.file(0))
+        } else {
+            t = try target(ctx, dirfd: dirfd, pathAddress: pathAddress, flags: flags, follow: !noFollow)
+        }
+        try setTimes(t, times, noFollow: noFollow)
+        return 0
+    }
+
+    static func sysUtimensat(_ ctx: SyscallContext) throws(Errno) -> Int32 { try utimensatCall(ctx, wide: false) }
+    static func sysUtimensatTime64(_ ctx: SyscallContext) throws(Errno) -> Int32 { try utimensatCall(ctx, wide: true) }
+
+    /// utimes/futimesat: two struct timeval (32-bit seconds and microseconds), or NULL.
+    static func utimes(_ ctx: SyscallContext, dirfd: Int32, pathIndex: Int, timesIndex: Int) throws(Errno) -> Int32 {
+        let address = ctx.arg(timesIndex)
+        var times: [(Int64, Int64)]? = nil
+        if address != 0 {
+            guard let raw = ctx.bytes(at: address, count: 16) else { throw .EFAULT }
+            times = try (0..<2).map { i throws(Errno) in
+                let sec = Int64(Int32(bitPattern: FSBytes.u32(raw, i * 8)))
+                let usec = Int64(Int32(bitPattern: FSBytes.u32(raw, i * 8 + 4)))
+                if usec < 0 || usec >= 1_000_000 { throw .EINVAL }
+                return (sec, usec * 1000)
+            }
+        }
+        try setTimes(.path(ctx.resolve(pathIndex, dirfd: dirfd, follow: true)), times, noFollow: false)
+        return 0
+    }
+
+    static func sysUtimes(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        try utimes(ctx, dirfd: LinuxAT.fdcwd, pathIndex: 0, timesIndex: 1)
+    }
+
+    static func sysFutimesat(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        try utimes(ctx, dirfd: ctx.int(0), pathIndex: 1, timesIndex: 2)
+    }
+
+    /// utime: struct utimbuf {actime, modtime} in seconds, or NULL.
+    static func sysUtime(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        var times: [(Int64, Int64)]? = nil
+        if ctx.arg(1) != 0 {
+            guard let raw = ctx.bytes(at: ctx.arg(1), count: 8) else { throw .EFAULT }
+            times = [(Int64(Int32(bitPattern: FSBytes.u32(raw, 0))), 0), (Int64(Int32(bitPattern: FSBytes.u32(raw, 4))), 0)]
+        }
+        try setTimes(.path(ctx.resolve(0, follow: true)), times, noFollow: false)
+        return 0
+    }
+
+    // MARK: truncate
+
+    static func truncate(_ r: ResolvedPath, _ length: Int64) throws(Errno) -> Int32 {
+        if length < 0 { throw .EINVAL }
+        guard r.exists else { throw .ENOENT }
+        if r.isProc { throw .EACCES }
+        let s = try Host.stat(r.hostPath, follow: r.reopensDescriptor)
+        if s.isDirectory { throw .EISDIR }
+        if !s.isRegular { throw .EINVAL }
+        if hostTruncate(r.hostPath, off_t(length)) != 0 { throw Errno.current }
+        return 0
+    }
+
+    static func ftruncate(_ f: OpenFile, _ length: Int64) throws(Errno) -> Int32 {
+        if length < 0 { throw .EINVAL }
+        if f.isPathOnly { throw .EBADF }
+        guard f.isHost, f.isWritable, !f.isDirectory else { throw .EINVAL }
+        if hostFtruncate(f.hostFD, off_t(length)) != 0 { throw Errno.current }
+        return 0
+    }
+
+    static func sysTruncate(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        try truncate(ctx.resolve(0, follow: true), Int64(ctx.int(1)))
+    }
+    static func sysFtruncate(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        try ftruncate(ctx.file(0), Int64(ctx.int(1)))
+    }
+    static func sysTruncate64(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        try truncate(ctx.resolve(0, follow: true), ctx.i64(low: 1, high: 2))
+    }
+    static func sysFtruncate64(_ ctx: SyscallContext) throws(Errno) -> Int32 {
+        try ftruncate(ctx.file(0), ctx.i64(low: 1, high: 2))
+    }
+}
+
+// MARK: - The i386 stat structures
+
+extension FileStat {
+    /// struct stat64 (arch/x86/include/uapi/asm/stat.h), 96 bytes.
+    var stat64Bytes: [UInt8] {
+        var b = GuestLayout.Builder(size: 96)
+        b.u64(0, UInt64(dev))
+        b.u32(12, UInt32(truncatingIfNeeded: ino))
+        b.u32(16, mode)
+        b.u32(20, UInt32(clamping: nlink))
+        b.u32(24, uid)
+        b.u32(28, gid)
+        b.u64(32, UInt64(rdev))
+        b.i64(44, size)
+        b.u32(52, blksize)
+        b.u64(56, blocks)
+        b.u32(64, UInt32(truncatingIfNeeded: atime.sec)); b.u32(68, atime.nsec)
+        b.u32(72, UInt32(truncatingIfNeeded: mtime.sec)); b.u32(76, mtime.nsec)
+        b.u32(80, UInt32(truncatingIfNeeded: ctime.sec)); b.u32(84, ctime.nsec)
+        b.u64(88, ino)
+        return b.bytes
+    }
+
+    /// A 16-bit id: overflowuid (65534) when it does not fit.
+    static func low(_ id: UInt32) -> UInt16 { id > 0xffff ? 65534 : UInt16(id) }
+
+    /// old_encode_dev, or nil when the numbers need more than 8 bits each.
+    static func oldEncode(_ major: UInt32, _ minor: UInt32) -> UInt16? {
+        major < 256 && minor < 256 ? UInt16(major << 8 | minor) : nil
+    }
+
+    /// struct stat (cp_new_stat), 64 bytes: EOVERFLOW as on a 32-bit kernel.
+    func statBytes() throws(Errno) -> [UInt8] {
+        guard let d = FileStat.oldEncode(devMajor, devMinor), let rd = FileStat.oldEncode(rdevMajor, rdevMinor),
+              ino <= 0xffff_ffff, nlink <= 0xffff, size <= 0x7fff_ffff else { throw .EOVERFLOW }
+        var b = GuestLayout.Builder(size: 64)
+        b.u32(0, UInt32(d))
+        b.u32(4, UInt32(ino))
+        b.u16(8, UInt16(truncatingIfNeeded: mode))
+        b.u16(10, UInt16(nlink))
+        b.u16(12, FileStat.low(uid))
+        b.u16(14, FileStat.low(gid))
+        b.u32(16, UInt32(rd))
+        b.u32(20, UInt32(size))
+        b.u32(24, blksize)
+        b.u32(28, UInt32(truncatingIfNeeded: blocks))
+        b.u32(32, UInt32(truncatingIfNeeded: atime.sec)); b.u32(36, atime.nsec)
+        b.u32(40, UInt32(truncatingIfNeeded: mtime.sec)); b.u32(44, mtime.nsec)
+        b.u32(48, UInt32(truncatingIfNeeded: ctime.sec)); b.u32(52, ctime.nsec)
+        return b.bytes
+    }
+
+    /// struct __old_kernel_stat (cp_old_stat), 32 bytes.
+    func oldKernelStatBytes() throws(Errno) -> [UInt8] {
+        guard ino <= 0xffff, nlink <= 0xffff, size <= 0x7fff_ffff else { throw .EOVERFLOW }
+        var b = GuestLayout.Builder(size: 32)
+        b.u16(0, FileStat.oldEncode(devMajor, devMinor) ?? UInt16(truncatingIfNeeded: dev))
+        b.u16(2, UInt16(ino))
+        b.u16(4, UInt16(truncatingIfNeeded: mode))
+        b.u16(6, UInt16(nlink))
+        b.u16(8, FileStat.low(uid))
+        b.u16(10, FileStat.low(gid))
+        b.u16(12, FileStat.oldEncode(rdevMajor, rdevMinor) ?? UInt16(truncatingIfNeeded: rdev))
+        b.u32(16, UInt32(size))
+        b.u32(20, UInt32(truncatingIfNeeded: atime.sec))
+        b.u32(24, UInt32(truncatingIfNeeded: mtime.sec))
+        b.u32(28, UInt32(truncatingIfNeeded: ctime.sec))
+        return b.bytes
+    }
+
+    /// struct statx (include/uapi/linux/stat.h), 256 bytes.
+    var statxBytes: [UInt8] {
+        var b = GuestLayout.Builder(size: 256)
+        let basic: UInt32 = 0x7ff, birth: UInt32 = 0x800
+        b.u32(0, hasBirthTime ? basic | birth : basic)
+        b.u32(4, blksize)
+        b.u32(16, UInt32(clamping: nlink))
+        b.u32(20, uid)
+        b.u32(24, gid)
+        b.u16(28, UInt16(truncatingIfNeeded: mode))
+        b.u64(32, ino)
+        b.i64(40, size)
+        b.u64(48, blocks)
+        func ts(_ off: Int, _ t: Timespec) { b.i64(off, t.sec); b.u32(off + 8, t.nsec) }
+        ts(64, atime)
+        if hasBirthTime { ts(80, btime) }
+        ts(96, ctime)
+        ts(112, mtime)
+        b.u32(128, rdevMajor); b.u32(132, rdevMinor)
+        b.u32(136, devMajor); b.u32(140, devMinor)
+        return b.bytes
+    }
+}
+
+// MARK: - Host statfs
+
+enum HostStatfs {
+    #if os(Linux) && (arch(x86_64) || arch(arm64))
+    /// statfs(2)/fstatfs(2) from the C library (not in Swift's Glibc module), for f_type.
+    typealias StatfsFn = @convention(c) (UnsafePointer<CChar>, UnsafeMutableRawPointer) -> Int32
+    typealias FstatfsFn = @convention(c) (Int32, UnsafeMutableRawPointer) -> Int32
+    nonisolated(unsafe) static let handle = dlopen(nil, RTLD_NOW)
+    static let statfsFn: StatfsFn? = dlsym(handle, "statfs").map { unsafeBitCast($0, to: StatfsFn.self) }
+    static let fstatfsFn: FstatfsFn? = dlsym(handle, "fstatfs").map { unsafeBitCast($0, to: FstatfsFn.self) }
+
+    /// The 64-bit struct statfs: fifteen 8-byte words (f_fsid is two ints).
+    static func decode(_ w: [UInt64]) -> FileSyscalls.FSInfo {
+        var i = FileSyscalls.FSInfo()
+        i.type = UInt32(truncatingIfNeeded: w[0])
+        i.bsize = w[1]; i.blocks = w[2]; i.bfree = w[3]; i.bavail = w[4]; i.files = w[5]; i.ffree = w[6]
+        i.fsid = (UInt32(truncatingIfNeeded: w[7]), UInt32(truncatingIfNeeded: w[7] >> 32))
+        i.namelen = w[8]; i.frsize = w[9]; i.flags = w[10] | 0x20
+        return i
+    }
+
+    static func info(path: String) throws(Errno) -> FileSyscalls.FSInfo {
+        guard let statfsFn else { return try viaStatvfs(path: path) }
+        var w = [UInt64](repeating: 0, count: 15)
+        let r = w.withUnsafeMutableBytes { p in statfsFn(path, p.baseAddress!) }
+        if r != 0 { throw Errno.current }
+        return decode(w)
+    }
+
+    static func info(fd: Int32) throws(Errno) -> FileSyscalls.FSInfo {
+        guard let fstatfsFn else { return try viaStatvfs(path: Host.reopenPath(fd)) }
+        var w = [UInt64](repeating: 0, count: 15)
+        let r = w.withUnsafeMutableBytes { p in fstatfsFn(fd, p.baseAddress!) }
+        if r != 0 { throw Errno.current }
+        return decode(w)
+    }
+    #else
+    static func info(path: String) throws(Errno) -> FileSyscalls.FSInfo { try viaStatvfs(path: path) }
+    static func info(fd: Int32) throws(Errno) -> FileSyscalls.FSInfo {
+        var s = statvfs()
+        if fstatvfs(fd, &s) != 0 { throw Errno.current }
+        return convert(s)
+    }
+    #endif
+
+    static func viaStatvfs(path: String) throws(Errno) -> FileSyscalls.FSInfo {
+        var s = statvfs()
+        if statvfs(path, &s) != 0 { throw Errno.current }
+        return convert(s)
+    }
+
+    static func convert(_ s: statvfs) -> FileSyscalls.FSInfo {
+        var i = FileSyscalls.FSInfo()
+        i.bsize = UInt64(s.f_bsize)
+        i.frsize = UInt64(s.f_frsize)
+        i.blocks = UInt64(s.f_blocks); i.bfree = UInt64(s.f_bfree); i.bavail = UInt64(s.f_bavail)
+        i.files = UInt64(s.f_files); i.ffree = UInt64(s.f_ffree)
+        let fsid = UInt64(s.f_fsid)
+        i.fsid = (UInt32(truncatingIfNeeded: fsid), UInt32(truncatingIfNeeded: fsid >> 32))
+        i.namelen = UInt64(s.f_namemax)
+        i.flags = (UInt64(s.f_flag) & 0x3) | 0x20
+        return i
+    }
+}
+
+#if canImport(Darwin)
+@inline(__always) func hostChmod(_ p: String, _ m: mode_t) -> Int32 { Darwin.chmod(p, m) }
+@inline(__always) func hostChown(_ p: String, _ u: uid_t, _ g: gid_t) -> Int32 { Darwin.chown(p, u, g) }
+@inline(__always) func hostTruncate(_ p: String, _ l: off_t) -> Int32 { Darwin.truncate(p, l) }
+@inline(__always) func hostFtruncate(_ fd: Int32, _ l: off_t) -> Int32 { Darwin.ftruncate(fd, l) }
+#else
+@inline(__always) func hostChmod(_ p: String, _ m: mode_t) -> Int32 { Glibc.chmod(p, m) }
+@inline(__always) func hostChown(_ p: String, _ u: uid_t, _ g: gid_t) -> Int32 { Glibc.chown(p, u, g) }
+@inline(__always) func hostTruncate(_ p: String, _ l: off_t) -> Int32 { Glibc.truncate(p, l) }
+@inline(__always) func hostFtruncate(_ fd: Int32, _ l: off_t) -> Int32 { Glibc.ftruncate(fd, l) }
+#endif
