@@ -2,12 +2,19 @@ import ArgumentParser
 import Foundation
 import IA32
 import Linux
+import X86Asm
 
 extension Gate {
     /// `gate demo`: runs a built-in i386 program; needs no files.
     struct Demo: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run a built-in i386 program and report the interpreter's speed.")
+            abstract: "Run a built-in i386 program through both system-call gates.",
+            discussion: """
+                The program calls getpid(2) the old way, `int $0x80`, and the new way, \
+                `call *AT_SYSINFO` into linux-gate.so.1's __kernel_vsyscall (sysenter on \
+                a CPU with SEP), writes a line through the vDSO, runs an integer loop and \
+                exits. Gate reports the calls per entry path and the interpreter's speed.
+                """)
 
         @Option(help: "Loop iterations.")
         var iterations: UInt32 = 100_000_000
@@ -17,54 +24,62 @@ extension Gate {
 
         func run() throws {
             guard let model = CPUModel.named(cpu) else { throw ValidationError("unknown CPU model '\(cpu)'") }
-            let program = DemoProgram.integerLoop(iterations: iterations)
-            guard let process = BareProcess(code: program, at: DemoProgram.address, arguments: ["demo"], model: model) else {
-                fail("cannot reserve guest address space", status: 1)
-            }
-            process.sink = { _, bytes in FileHandle.standardOutput.write(Data(bytes)) }
+            var options = Kernel.Options()
+            options.model = model
+            let kernel = try Kernel(options: options)
+            let image = ExecutableImage.make(code: try DemoProgram.code(iterations: iterations))
+            try kernel.exec(image: image, path: "/demo", arguments: ["demo"])
             let clock = ContinuousClock()
             let started = clock.now
-            let exit = process.run()
+            let exit = kernel.run()
             let elapsed = clock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let count = process.cpu.instructionCount
-            print("guest result: 0x\(String(process.cpu.register(.ebx), radix: 16)) (\(exit))")
-            print(String(format: "%llu guest instructions in %.3f s: %.0f MIPS on %@", count, seconds,
-                         Double(count) / seconds / 1e6, model.description))
+            let count = kernel.process.cpu.instructionCount
+            print("exit: \(exit); __kernel_vsyscall is the \(kernel.boot.vdso.kind) image on \(model.description)")
+            print("system calls by entry path: int80 \(kernel.entries[.int80, default: 0]), sysenter \(kernel.entries[.sysenter, default: 0])")
+            print(String(format: "%llu guest instructions in %.3f s: %.0f MIPS", count, seconds, Double(count) / seconds / 1e6))
         }
     }
 }
 
-/// The demo's guest program, as machine code.
+/// The demo's guest program, assembled by X86Asm.
 enum DemoProgram {
-    static let address: UInt32 = 0x0804_8000
-
-    /// A simple integer loop (add, lea, xor, dec, jnz), a write(2) of a greeting and
-    /// exit(2) with the loop's result in EBX.
-    static func integerLoop(iterations: UInt32) -> [UInt8] {
-        let message = Array("hello from i386 code, through int $0x80\n".utf8)
-        var code: [UInt8] = []
-        code += [0xb9] + le(iterations)            // mov ecx, iterations
-        code += [0x31, 0xc0]                       // xor eax, eax
-        code += [0xba] + le(1)                     // mov edx, 1
-        code += [0x01, 0xd0]                       // loop: add eax, edx
-        code += [0x8d, 0x54, 0x12, 0x03]           //   lea edx, [edx+edx+3]
-        code += [0x31, 0xc2]                       //   xor edx, eax
-        code += [0x49]                             //   dec ecx
-        code += [0x75, 0xf5]                       //   jnz loop
-        code += [0x89, 0xc6]                       // mov esi, eax
-        let messageAt = address + UInt32(code.count + 31)
-        code += [0xb8] + le(4)                     // mov eax, 4 (write)
-        code += [0xbb] + le(1)                     // mov ebx, 1
-        code += [0xb9] + le(messageAt)             // mov ecx, message
-        code += [0xba] + le(UInt32(message.count)) // mov edx, length
-        code += [0xcd, 0x80]                       // int $0x80
-        code += [0x89, 0xf3]                       // mov ebx, esi
-        code += [0xb8] + le(1)                     // mov eax, 1 (exit)
-        code += [0xcd, 0x80]                       // int $0x80
-        precondition(address + UInt32(code.count) == messageAt)
-        return code + message
+    static func code(iterations: UInt32) throws -> [UInt8] {
+        var a = Assembler(origin: ExecutableImage.codeAddress)
+        let message = a.newLabel("message"), afterEnv = a.newLabel(), auxLoop = a.newLabel()
+        let found = a.newLabel(), loop = a.newLabel(), skipEnv = a.newLabel()
+        // Find AT_SYSINFO (32) in the auxiliary vector above envp.
+        a.mov(.ecx, Mem(base: .esp))                               // argc
+        a.lea(.esi, Mem(base: .esp, index: .ecx, scale: 4, disp: 8))  // envp
+        a.bind(skipEnv)
+        a.mov(.eax, Mem(base: .esi)); a.add(.esi, imm: 4)
+        a.test(.eax, .eax); a.j(.ne, skipEnv)
+        a.bind(afterEnv)
+        a.bind(auxLoop)
+        a.mov(.eax, Mem(base: .esi)); a.add(.esi, imm: 8)
+        a.cmp(.eax, imm: 32); a.j(.e, found)
+        a.test(.eax, .eax); a.j(.ne, auxLoop)
+        a.bind(found)
+        a.mov(.edi, Mem(base: .esi, disp: -4))                     // __kernel_vsyscall
+        // getpid the old way, then through the vDSO.
+        a.mov(.eax, imm: 20); a.int(0x80)
+        a.mov(.eax, imm: 20); a.call(.edi)
+        // write(1, message, length) through the vDSO.
+        let text = Array("hello from i386 code, through linux-gate.so.1\n".utf8)
+        a.mov(.eax, imm: 4); a.mov(.ebx, imm: 1); a.mov(.ecx, label: message); a.mov(.edx, imm: UInt32(text.count))
+        a.call(.edi)
+        // A simple integer loop: add, lea, xor, dec, jnz.
+        a.mov(.ecx, imm: iterations); a.xor(.eax, .eax); a.mov(.edx, imm: 1)
+        a.bind(loop)
+        a.add(.eax, .edx)
+        a.lea(.edx, Mem(base: .edx, index: .edx, scale: 1, disp: 3))
+        a.xor(.edx, .eax)
+        a.dec(.ecx)
+        a.j(.ne, loop)
+        // exit(0) the old way.
+        a.mov(.eax, imm: 1); a.xor(.ebx, .ebx); a.int(0x80)
+        a.bind(message)
+        a.raw(text)
+        return try a.finish()
     }
-
-    static func le(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
 }

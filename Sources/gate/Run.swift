@@ -23,6 +23,9 @@ extension Gate {
         @Flag(help: "Print how many system calls entered through each path when the program ends.")
         var stats = false
 
+        @Flag(name: .shortAndLong, help: "Report system calls Gate does not implement (they return -ENOSYS).")
+        var verbose = false
+
         @Argument(help: "The program to run.")
         var program: String
 
@@ -40,7 +43,7 @@ extension Gate {
             let kernel: Kernel
             do {
                 kernel = try Kernel(options: options)
-                kernel.notice = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+                if verbose { kernel.notice = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } }
                 try kernel.exec(path: program, arguments: [program] + arguments)
             } catch let e as ExecError {
                 fail(e.description, status: e.shellStatus)
@@ -53,6 +56,10 @@ extension Gate {
             if stats {
                 let counts = Kernel.EntryPath.allCases.map { "\($0.rawValue) \(kernel.entries[$0, default: 0])" }
                 FileHandle.standardError.write(Data("gate: system calls by entry path: \(counts.joined(separator: ", "))\n".utf8))
+                if !kernel.unimplemented.isEmpty {
+                    let list = kernel.unimplemented.sorted().map(String.init).joined(separator: ", ")
+                    FileHandle.standardError.write(Data("gate: not implemented (returned -ENOSYS): \(list)\n".utf8))
+                }
             }
             throw ExitCode(exit.shellStatus)
         }

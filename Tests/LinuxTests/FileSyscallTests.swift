@@ -221,7 +221,8 @@ struct FileSyscallTests {
         h.memory.poke(off, GuestLayout.le64(1))
         #expect(h.sys("sendfile64", u(out), u(fd), off, 100) == 9)
         #expect(h.u64(off) == 10)
-        #expect(try! Data(contentsOf: URL(fileURLWithPath: h.host("/copy"))) == Data("bc".utf8) + Data(count: 7))
+        #expect(try! Data(contentsOf: URL(fileURLWithPath: h.host("/copy"))) == Data("bX".utf8) + Data(count: 7))
+
     }
 
     @Test func stat64MatchesHostStat() {
@@ -554,22 +555,24 @@ struct FileSyscallTests {
     @Test func procProviderServesSyntheticFiles() {
         final class FakeProc: ProcFileProvider {
             func open(path: String, process: Linux.Process) -> [UInt8]? {
-                path == "/proc/1/status" ? Array("Name:\tgate\nPid:\t1\n".utf8) : nil
+                path == "/proc/\(process.pid)/status" ? Array("Name:\tgate\nPid:\t1\n".utf8) : nil
             }
             func readlink(path: String, process: Linux.Process) -> String? {
                 switch path {
-                case "/proc/self": return "1"
-                case "/proc/1/exe": return "/bin/prog"
-                case "/proc/1/fd/0": return "/dev/stdin"
+                case "/proc/self": return String(process.pid)
+                case "/proc/\(process.pid)/exe": return "/bin/prog"
                 default: return nil
                 }
             }
-            func isDirectory(path: String) -> Bool { ["/proc", "/proc/1", "/proc/1/fd"].contains(path) }
+            func isDirectory(path: String) -> Bool {
+                let parts = path.split(separator: "/")
+                return path == "/proc" || (parts.count == 2 && Int(parts[1]) != nil) || (parts.count == 3 && parts[2] == "fd")
+            }
             func list(path: String, process: Linux.Process) -> [String]? {
                 switch path {
-                case "/proc": return ["1", "self"]
-                case "/proc/1": return ["status", "exe", "fd"]
-                case "/proc/1/fd": return process.files.descriptors.map(String.init)
+                case "/proc": return [String(process.pid), "self"]
+                case "/proc/\(process.pid)": return ["status", "exe", "fd", "mem"]
+                case "/proc/\(process.pid)/fd": return process.files.descriptors.map(String.init)
                 default: return nil
                 }
             }
@@ -577,6 +580,7 @@ struct FileSyscallTests {
         let h = FSHarness()
         let provider = FakeProc()
         h.process.fs.procFS = provider
+        let pid = h.process.pid
         h.mkdir("/bin")
         h.write(file: "/bin/prog", "ELF")
         let fd = h.open("/proc/self/status", O.rdonly)
@@ -607,17 +611,103 @@ struct FileSyscallTests {
         #expect(dir >= 0)
         let names = Set(h.list(dir).map(\.0))
         #expect(names.isSuperset(of: [".", "..", "0", "1", "2", String(fd), String(dir)]))
+        let top = h.open("/proc", O.rdonly | O.directory)
+        let entries = h.list(top)
+        #expect(entries.contains { $0.0 == "self" && $0.1 == 10 })
+        #expect(entries.contains { $0.0 == String(pid) && $0.1 == 4 })
         // /proc/self/fd/N reopens the descriptor.
         let reopened = h.open("/proc/self/fd/\(fd)", O.rdonly)
         #expect(reopened >= 0)
         #expect(h.sys("read", u(reopened), buf, 4) == 4)
         #expect(h.sys("chdir", h.str("/proc/self")) == 0)
-        #expect(h.sys("getcwd", buf, 64) == 8)
-        #expect(h.text(buf, 7) == "/proc/1")
+        let cwd = "/proc/\(pid)"
+        #expect(h.sys("getcwd", buf, 64) == Int32(cwd.utf8.count + 1))
+        #expect(h.text(buf, cwd.utf8.count) == cwd)
+        #expect(h.sys("stat64", h.str("status"), st) == 0)
         let p = h.alloc(8)
         h.memory.poke(p, GuestLayout.le32(u(fd)) + GuestLayout.le16(1) + GuestLayout.le16(0))
         #expect(h.sys("poll", p, 1, u(-1)) == 1)
+        // /proc/self/mem reads and writes guest memory at the file offset.
+        let mem = h.open("/proc/self/mem", O.rdwr)
+        #expect(mem >= 0)
+        let target = h.str("secret")
+        #expect(h.sys("pread64", u(mem), buf, 6, target, 0) == 6)
+        #expect(h.text(buf, 6) == "secret")
+        #expect(h.sys("pwrite64", u(mem), h.str("S"), 1, target, 0) == 1)
+        #expect(h.text(target, 6) == "Secret")
+        #expect(h.sys("pread64", u(mem), buf, 4, FSHarness.wild, 0) == neg(.EIO))
+        // A host pipe reopened through /proc/self/fd.
+        let fds = h.alloc(8)
+        #expect(h.sys("pipe", fds) == 0)
+        let w = h.u32(fds + 4)
+        #expect(h.sys("write", w, h.str("via"), 3) == 3)
+        let again = h.open("/proc/self/fd/\(h.u32(fds))", O.rdonly)
+        #expect(again >= 0)
+        #expect(h.sys("read", u(again), buf, 3) == 3)
+        #expect(h.text(buf, 3) == "via")
     }
+
+    @Test func theLeadsProcProvider() {
+        let h = FSHarness()
+        h.process.fs.procFS = ProcFiles()
+        h.process.executable = "/bin/prog"
+        h.mkdir("/bin")
+        h.write(file: "/bin/prog", "ELF")
+        let buf = h.alloc(256)
+        #expect(h.sys("readlink", h.str("/proc/self/exe"), buf, 256) == 9)
+        let fd = h.open("/proc/self/status", O.rdonly | O.cloexec)
+        #expect(fd >= 0)
+        #expect(h.sys("read", u(fd), buf, 256) > 0)
+        #expect(h.text(buf, 5) == "Name:")
+        let dir = h.open("/proc/self/fd", O.rdonly | O.directory)
+        #expect(Set(h.list(dir).map(\.0)).isSuperset(of: ["0", "1", "2", String(fd), String(dir)]))
+        let cpu = h.open("/proc/cpuinfo", O.rdonly)
+        #expect(h.sys("read", u(cpu), buf, 9) == 9)
+        #expect(h.text(buf, 9) == "processor")
+    }
+
+    #if os(Linux)
+    /// A host pseudo-terminal: the i386 termios and winsize pass through.
+    @Test func terminalIoctls() throws {
+        let master = Glibc.open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        guard master >= 0 else { return }   // no ptys here
+        defer { Glibc.close(master) }
+        var unlock: Int32 = 0, number: UInt32 = 0
+        guard ioctl(master, 0x4004_5431, &unlock) == 0, ioctl(master, 0x8004_5430, &number) == 0 else { return }
+        let slave = Glibc.open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
+        guard slave >= 0 else { return }
+        let h = FSHarness()
+        let fd = h.process.files.install(OpenFile(hostFD: slave, path: "/dev/pts/\(number)", flags: 2))!
+        let t = h.alloc(36)
+        #expect(h.sys("ioctl", u(fd), 0x5401, t) == 0)   // TCGETS
+        let lflag = h.u32(t + 12)
+        #expect(lflag & 0o2 != 0)                          // ICANON
+        h.memory.poke(t + 12, GuestLayout.le32(lflag & ~0o12))   // clear ICANON and ECHO
+        #expect(h.sys("ioctl", u(fd), 0x5402, t) == 0)   // TCSETS
+        let t2 = h.alloc(36)
+        #expect(h.sys("ioctl", u(fd), 0x5401, t2) == 0)
+        #expect(h.u32(t2 + 12) & 0o12 == 0)
+        let ws = h.bytes(GuestLayout.le16(40) + GuestLayout.le16(132) + GuestLayout.le16(0) + GuestLayout.le16(0))
+        #expect(h.sys("ioctl", u(fd), 0x5414, ws) == 0)  // TIOCSWINSZ
+        let ws2 = h.alloc(8)
+        #expect(h.sys("ioctl", u(fd), 0x5413, ws2) == 0) // TIOCGWINSZ
+        #expect(h.u16(ws2) == 40 && h.u16(ws2 + 2) == 132)
+        let pg = h.alloc(4)
+        #expect(h.sys("ioctl", u(fd), 0x540F, pg) == 0)  // TIOCGPGRP
+        #expect(Int32(bitPattern: h.u32(pg)) == h.process.pgid)
+        h.memory.poke(pg, GuestLayout.le32(4242))
+        #expect(h.sys("ioctl", u(fd), 0x5410, pg) == 0)  // TIOCSPGRP
+        #expect(h.sys("ioctl", u(fd), 0x540F, pg) == 0)
+        #expect(h.u32(pg) == 4242)
+        #expect(h.sys("ioctl", u(fd), 0x5401, FSHarness.wild) == neg(.EFAULT))
+        // Bytes waiting on the terminal.
+        _ = "hi\n".withCString { Glibc.write(master, $0, 3) }
+        usleep(20_000)
+        let n = h.alloc(4)
+        #expect(h.sys("ioctl", u(fd), 0x541B, n) == 0)   // FIONREAD
+        #expect(h.u32(n) == 3)
+    }
+    #endif
 
     @Test func openDescriptorReopensThroughProc() {
         // Without a provider, /proc is whatever the root holds.

@@ -22,7 +22,8 @@ struct StaticProgramTests {
             let path = GateHarness.programs.appendingPathComponent(name).path
             var counts: [Kernel.EntryPath: Int] = [:]
             let r = try GateHarness.gate(path, args, model: model) { counts = $0.entries }
-            #expect(r == (try StaticProgramTests.expected(name)), "\(name) on \(model.name)")
+            let want = try StaticProgramTests.expected(name)
+            #expect(r == want, "\(name) on \(model.name): got \(r), want \(want)")
             // crcsort makes raw int $0x80 calls itself; glibc goes through the vDSO.
             if model == .pentium || name == "crcsort" {
                 #expect(counts[.sysenter, default: 0] == 0 && counts[.int80, default: 0] > 0)

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import IA32
 
 /// An open file description (`struct file`): shared by descriptors that dup(2) it.
 ///
@@ -17,6 +18,8 @@ public final class OpenFile {
         case synthetic([UInt8])
         /// A synthetic directory listed by the /proc provider.
         case syntheticDirectory
+        /// /proc/self/mem: the file offset is a guest address.
+        case processMemory(GuestMemory)
     }
 
     /// The host descriptor behind it (-1 for synthetic files).
@@ -68,6 +71,77 @@ public final class OpenFile {
     /// True for files with a host descriptor.
     public var isHost: Bool { if case .host = backing { return true } else { return false } }
 
+    /// Reads up to `count` bytes at `offset`, or at the file position (which then
+    /// advances): what mmap, sendfile and exec need from any kind of file.
+    public func read(count: Int, at offset: Int64? = nil) throws(Errno) -> [UInt8] {
+        guard isReadable else { throw .EBADF }
+        if isDirectory { throw .EISDIR }
+        if let offset, offset < 0 { throw .EINVAL }
+        if count <= 0 { return [] }
+        let pos = offset ?? position
+        switch backing {
+        case .syntheticDirectory:
+            throw .EISDIR
+        case .synthetic(let bytes):
+            if pos >= Int64(bytes.count) { return [] }
+            let k = min(count, bytes.count - Int(pos))
+            if offset == nil { position = pos + Int64(k) }
+            return Array(bytes[Int(pos)..<Int(pos) + k])
+        case .processMemory(let memory):
+            let k = OpenFile.userPrefix(memory, pos, count)
+            if k == 0 { throw .EIO }
+            guard let bytes = memory.read(UInt32(pos), count: k, need: PagePermission.userRead) else { throw .EIO }
+            if offset == nil { position = pos + Int64(k) }
+            return bytes
+        case .host:
+            var buf = [UInt8](repeating: 0, count: count)
+            let r = buf.withUnsafeMutableBytes { p in
+                offset.map { pread(hostFD, p.baseAddress!, count, off_t($0)) } ?? hostRead(hostFD, p.baseAddress!, count)
+            }
+            if r < 0 { throw Errno.current }
+            return Array(buf[0..<r])
+        }
+    }
+
+    /// Writes `bytes` at `offset`, or at the file position.
+    public func write(_ bytes: [UInt8], at offset: Int64? = nil) throws(Errno) -> Int {
+        guard isWritable else { throw .EBADF }
+        if let offset, offset < 0 { throw .EINVAL }
+        if bytes.isEmpty { return 0 }
+        switch backing {
+        case .synthetic, .syntheticDirectory:
+            throw .EBADF
+        case .processMemory(let memory):
+            // Like ptrace's FOLL_FORCE: read-only user pages are written too.
+            let pos = offset ?? position
+            let k = OpenFile.userPrefix(memory, pos, bytes.count)
+            if k == 0 { throw .EIO }
+            memory.poke(UInt32(pos), bytes[0..<k])
+            if offset == nil { position = pos + Int64(k) }
+            return k
+        case .host:
+            let r = bytes.withUnsafeBytes { p in
+                offset.map { pwrite(hostFD, p.baseAddress!, p.count, off_t($0)) } ?? hostWrite(hostFD, p.baseAddress!, p.count)
+            }
+            if r < 0 { throw Errno.current }
+            return r
+        }
+    }
+
+    /// How many of `count` bytes from guest address `pos` lie in mapped user pages.
+    static func userPrefix(_ memory: GuestMemory, _ pos: Int64, _ count: Int) -> Int {
+        guard pos >= 0 && pos < 1 << 32 else { return 0 }
+        var done = 0
+        var a = UInt64(pos)
+        while done < count && a < 1 << 32 {
+            if memory.permission(at: UInt32(a)) & PagePermission.userRead != PagePermission.userRead { break }
+            let pageEnd = (a | 0xfff) + 1
+            done += min(count - done, Int(pageEnd - a))
+            a = pageEnd
+        }
+        return done
+    }
+
     /// The synthetic content, if this is a /proc file.
     public var syntheticContent: [UInt8]? {
         if case .synthetic(let bytes) = backing { return bytes } else { return nil }
@@ -109,10 +183,25 @@ public final class FileTable {
     public init() {}
 
     /// Descriptors 0, 1 and 2 on the given host descriptors.
+    /// They are named as /proc/self/fd shows them: "pipe:[ino]", the terminal's path.
     public func installStandardStreams(stdin: Int32 = 0, stdout: Int32 = 1, stderr: Int32 = 2) {
-        slots[0] = Slot(file: OpenFile(hostFD: stdin, path: "/dev/stdin", flags: 0), closeOnExec: false)
-        slots[1] = Slot(file: OpenFile(hostFD: stdout, path: "/dev/stdout", flags: 1), closeOnExec: false)
-        slots[2] = Slot(file: OpenFile(hostFD: stderr, path: "/dev/stderr", flags: 1), closeOnExec: false)
+        slots[0] = Slot(file: OpenFile(hostFD: stdin, path: FileTable.name(stdin, "/dev/stdin"), flags: 0), closeOnExec: false)
+        slots[1] = Slot(file: OpenFile(hostFD: stdout, path: FileTable.name(stdout, "/dev/stdout"), flags: 1), closeOnExec: false)
+        slots[2] = Slot(file: OpenFile(hostFD: stderr, path: FileTable.name(stderr, "/dev/stderr"), flags: 1), closeOnExec: false)
+    }
+
+    /// What Linux's d_path would call a host descriptor the guest inherits.
+    static func name(_ fd: Int32, _ fallback: String) -> String {
+        var st = Host.HostStat()
+        guard hostFstat(fd, &st) == 0 else { return fallback }
+        switch UInt32(st.st_mode) & 0o170000 {
+        case 0o010000: return "pipe:[\(st.st_ino)]"
+        case 0o140000: return "socket:[\(st.st_ino)]"
+        case 0o020000:
+            if isatty(fd) != 0, let name = ttyname(fd) { return String(cString: name) }
+            return fallback
+        default: return fallback
+        }
     }
 
     public func get(_ fd: Int32) -> OpenFile? { slots[fd]?.file }
@@ -185,3 +274,11 @@ public struct FileSystemContext {
         self.umask = umask
     }
 }
+
+#if canImport(Darwin)
+@inline(__always) func hostRead(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> Int { Darwin.read(fd, p, n) }
+@inline(__always) func hostWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Darwin.write(fd, p, n) }
+#else
+@inline(__always) func hostRead(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> Int { Glibc.read(fd, p, n) }
+@inline(__always) func hostWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Glibc.write(fd, p, n) }
+#endif

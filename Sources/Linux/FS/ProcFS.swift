@@ -30,8 +30,14 @@ enum ProcStat {
 
     enum Kind { case file, directory, link(String) }
 
+    /// /proc/PID/mem of the calling process: served live from guest memory.
+    static func isMemory(_ path: String, _ process: Process) -> Bool {
+        path == "/proc/\(process.pid)/mem" || path == "/proc/self/mem"
+    }
+
     static func kind(of path: String, provider: ProcFileProvider, process: Process) -> Kind? {
         if path == "/proc" { return .directory }
+        if isMemory(path, process) { return .file }
         if let target = provider.readlink(path: path, process: process) { return .link(target) }
         if provider.isDirectory(path: path) { return .directory }
         if provider.open(path: path, process: process) != nil { return .file }
@@ -44,7 +50,7 @@ enum ProcStat {
         s.devMinor = devMinor
         s.ino = path == "/proc" ? 1 : inode(path)
         switch kind {
-        case .file: s.mode = 0o100444; s.nlink = 1
+        case .file: s.mode = isMemory(path, process) ? 0o100600 : 0o100444; s.nlink = 1
         case .directory: s.mode = 0o040555; s.nlink = 2
         case .link(let t): s.mode = 0o120777; s.nlink = 1; s.size = Int64(t.utf8.count)
         }

@@ -42,6 +42,11 @@ extension Kernel {
         guard let data = Kernel.readFile(path) else {
             throw access(path, F_OK) == 0 ? ExecError.unreadable(path) : ExecError.notFound(path)
         }
+        try exec(image: data, path: path, arguments: arguments)
+    }
+
+    /// Loads an executable image held in memory, named `path`.
+    public func exec(image data: [UInt8], path: String, arguments: [String]) throws {
         let elf: ELFFile
         do { elf = try ELFFile(data) } catch let e as ELFError { throw ExecError.badELF(path, e) }
         let mm = process.mm
@@ -57,8 +62,9 @@ extension Kernel {
         var interpreterBase: UInt32 = 0
         var entryPoint = program.entry
         if let interp = elf.interpreter {
-            let hostPath = process.fs.root == "/" ? interp : process.fs.root + interp
-            guard let bytes = Kernel.readFile(hostPath) else { throw ExecError.interpreterMissing(interp) }
+            // Resolved inside the root: no symlink may lead out of it.
+            guard let hostPath = try? PathResolver.hostPath(of: interp, process: process),
+                  let bytes = Kernel.readFile(hostPath) else { throw ExecError.interpreterMissing(interp) }
             let ld: ELFFile
             do { ld = try ELFFile(bytes) } catch let e as ELFError { throw ExecError.badELF(interp, e) }
             let span = ELFLoader.span(ld)
@@ -93,11 +99,12 @@ extension Kernel {
         auxv.append((.gid, process.gid))
         auxv.append((.egid, process.gid))
         auxv.append((.secure, 0))
+        let guestPath = guestPath(ofHostPath: path)
         let stack = InitialStack.build(memory: memory, top: top, arguments: arguments,
-                                       environment: options.environment, executable: path,
+                                       environment: options.environment, executable: guestPath,
                                        auxv: auxv, random: random)
         process.auxv = stack.auxv.map { ($0.0.rawValue, $0.1) }
-        process.executable = path
+        process.executable = guestPath
         process.arguments = arguments
         process.environment = options.environment
 
@@ -106,6 +113,20 @@ extension Kernel {
         cpu.setRegister(.esp, stack.stackPointer)
         cpu.eip = entryPoint
         cpu.eflags = 0x202
+    }
+
+    /// The name the guest knows a host file by: inside the root it loses the root's
+    /// prefix (`ROOT/bin/ls` is `/bin/ls`); outside, it keeps the host path.
+    func guestPath(ofHostPath path: String) -> String {
+        let root = process.fs.root
+        guard root != "/" else { return path }
+        func absolute(_ p: String) -> String {
+            if p.hasPrefix("/") { return p }
+            var buf = [CChar](repeating: 0, count: 4096)
+            return (getcwd(&buf, buf.count) != nil ? String(cString: buf) : "") + "/" + p
+        }
+        let a = absolute(path), r = absolute(root)
+        return a.hasPrefix(r + "/") ? String(a.dropFirst(r.count)) : path
     }
 
     static func readFile(_ path: String) -> [UInt8]? {

@@ -34,6 +34,9 @@ extension FileSyscalls {
         if r.isProc {
             guard r.exists, let kind = r.procKind else { throw creating ? .EACCES : .ENOENT }
             if exclusive { throw .EEXIST }
+            if ProcStat.isMemory(r.guestPath, process) {
+                return OpenFile(synthetic: .processMemory(process.memory), path: r.guestPath, flags: kept)
+            }
             if flags & LinuxOpenFlag.accessMode != LinuxOpenFlag.readOnly || flags & LinuxOpenFlag.truncate != 0 {
                 throw .EACCES
             }

@@ -40,7 +40,7 @@ extension FileSyscalls {
                     l.append(DirectoryEntry(ino: ProcStat.inode(path), type: type, name: Array(name.utf8)))
                 }
             }
-        case .synthetic:
+        case .synthetic, .processMemory:
             throw .ENOTDIR
         }
         f.listing = l

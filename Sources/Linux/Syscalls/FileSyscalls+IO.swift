@@ -20,39 +20,35 @@ extension FileSyscalls {
         if count == 0 { return 0 }
         let avail = ctx.accessiblePrefix(address, min(count, maxRW), need: PagePermission.userWrite)
         if avail == 0 { throw .EFAULT }
-        switch file.backing {
-        case .syntheticDirectory:
-            throw .EISDIR
-        case .synthetic(let bytes):
-            let pos = offset ?? file.position
-            if pos >= Int64(bytes.count) { return 0 }
-            let start = Int(pos)
-            let k = min(avail, bytes.count - start)
-            ctx.memory.write(address, bytes[start..<start + k])
-            if offset == nil { file.position = pos + Int64(k) }
-            return k
-        case .host:
-            let p = ctx.hostPointer(address)
-            let r: Int
-            if let offset {
-                r = pread(file.hostFD, p, avail, off_t(offset))
-            } else {
-                r = read(file.hostFD, p, avail)
-            }
-            if r < 0 { throw Errno.current }
-            if r > 0 { ctx.memory.noteWrite(address, length: UInt32(r)) }
-            return r
+        guard file.isHost else {
+            let bytes = try file.read(count: avail, at: offset)
+            ctx.memory.write(address, bytes)
+            return bytes.count
         }
+        let p = ctx.hostPointer(address)
+        let r: Int
+        if let offset {
+            r = pread(file.hostFD, p, avail, off_t(offset))
+        } else {
+            r = read(file.hostFD, p, avail)
+        }
+        if r < 0 { throw Errno.current }
+        if r > 0 { ctx.memory.noteWrite(address, length: UInt32(r)) }
+        return r
     }
 
     /// Writes up to `count` bytes of guest memory to `file`.
     static func writeFrom(_ ctx: SyscallContext, _ file: OpenFile, _ address: UInt32, _ count: Int,
                           at offset: Int64? = nil) throws(Errno) -> Int {
-        guard file.isWritable, file.isHost else { throw .EBADF }
+        guard file.isWritable else { throw .EBADF }
         if let offset, offset < 0 { throw .EINVAL }
         if count == 0 { return 0 }
         let avail = ctx.accessiblePrefix(address, min(count, maxRW), need: PagePermission.userRead)
         if avail == 0 { throw .EFAULT }
+        guard file.isHost else {
+            guard let bytes = ctx.bytes(at: address, count: avail) else { throw .EFAULT }
+            return try file.write(bytes, at: offset)
+        }
         let p = UnsafeRawPointer(ctx.hostPointer(address))
         let r: Int
         if let offset {
@@ -60,36 +56,6 @@ extension FileSyscalls {
         } else {
             r = write(file.hostFD, p, avail)
         }
-        if r < 0 { throw Errno.current }
-        return r
-    }
-
-    /// Host-side bytes from `file` (sendfile's source).
-    static func readBytes(_ file: OpenFile, _ count: Int, at offset: Int64?) throws(Errno) -> [UInt8] {
-        guard file.isReadable else { throw .EBADF }
-        if file.isDirectory { throw .EISDIR }
-        switch file.backing {
-        case .syntheticDirectory:
-            throw .EISDIR
-        case .synthetic(let bytes):
-            let pos = offset ?? file.position
-            if pos >= Int64(bytes.count) { return [] }
-            let k = min(count, bytes.count - Int(pos))
-            if offset == nil { file.position = pos + Int64(k) }
-            return Array(bytes[Int(pos)..<Int(pos) + k])
-        case .host:
-            var buf = [UInt8](repeating: 0, count: count)
-            let r = buf.withUnsafeMutableBytes { p in
-                offset.map { pread(file.hostFD, p.baseAddress!, count, off_t($0)) } ?? read(file.hostFD, p.baseAddress!, count)
-            }
-            if r < 0 { throw Errno.current }
-            return Array(buf[0..<r])
-        }
-    }
-
-    static func writeBytes(_ file: OpenFile, _ bytes: [UInt8]) throws(Errno) -> Int {
-        guard file.isWritable, file.isHost else { throw .EBADF }
-        let r = bytes.withUnsafeBytes { write(file.hostFD, $0.baseAddress!, $0.count) }
         if r < 0 { throw Errno.current }
         return r
     }
@@ -194,11 +160,11 @@ extension FileSyscalls {
     }
 
     static func vectorWrite(_ ctx: SyscallContext, _ file: OpenFile, _ segs: [(UInt32, Int)], at offset: Int64?) throws(Errno) -> Int {
-        guard file.isWritable, file.isHost else { throw .EBADF }
+        guard file.isWritable else { throw .EBADF }
         if let offset, offset < 0 { throw .EINVAL }
         let usable = try accessibleSegments(ctx, segs, need: PagePermission.userRead)
         if usable.isEmpty { return 0 }
-        if offset == nil {
+        if file.isHost && offset == nil {
             var iovs = usable.map { iovec(iov_base: ctx.hostPointer($0.0), iov_len: $0.1) }
             let r = writev(file.hostFD, &iovs, Int32(iovs.count))
             if r < 0 { throw Errno.current }
@@ -270,6 +236,15 @@ extension FileSyscalls {
             if new < 0 { throw .EINVAL }
             file.position = new
             return new
+        case .processMemory:
+            let new: Int64
+            switch whence {
+            case 0: new = offset
+            case 1: new = file.position &+ offset
+            default: throw .EINVAL
+            }
+            file.position = new
+            return new
         case .syntheticDirectory:
             throw .EINVAL
         case .host:
@@ -320,11 +295,11 @@ extension FileSyscalls {
             let want = min(count - done, 1 << 16)
             let chunk: [UInt8]
             do {
-                chunk = try readBytes(input, want, at: offset.map { $0 + Int64(done) })
+                chunk = try input.read(count: want, at: offset.map { $0 + Int64(done) })
             } catch { failure = error; break }
             if chunk.isEmpty { break }
             let w: Int
-            do { w = try writeBytes(out, chunk) } catch { failure = error; break }
+            do { w = try out.write(chunk) } catch { failure = error; break }
             done += w
             if w < chunk.count {
                 // Give back what was read and not written.

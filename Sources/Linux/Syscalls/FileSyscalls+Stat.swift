@@ -32,7 +32,7 @@ extension FileSyscalls {
     static func fileStat(_ process: Process, _ f: OpenFile) throws(Errno) -> FileStat {
         switch f.backing {
         case .host: return try Host.fstat(f.hostFD)
-        case .synthetic: return ProcStat.stat(path: f.path, kind: .file, process: process)
+        case .synthetic, .processMemory: return ProcStat.stat(path: f.path, kind: .file, process: process)
         case .syntheticDirectory: return ProcStat.stat(path: f.path, kind: .directory, process: process)
         }
     }

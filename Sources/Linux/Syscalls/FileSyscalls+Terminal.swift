@@ -61,6 +61,7 @@ extension FileSyscalls {
             let n: Int32
             switch f.backing {
             case .synthetic(let bytes): n = Int32(max(0, Int64(bytes.count) - f.position))
+            case .processMemory: n = 0
             case .syntheticDirectory: throw .ENOTTY
             case .host:
                 if f.isDirectory { throw .ENOTTY }
@@ -91,13 +92,19 @@ extension FileSyscalls {
             guard let w = ctx.bytes(at: arg, count: 8) else { throw .EFAULT }
             try Terminal.setWindowSize(f.hostFD, w)
             return 0
-        case Ioctl.TIOCGPGRP, Ioctl.TIOCGSID:
-            // The guest's own process group owns its terminal.
-            guard ctx.setU32(UInt32(bitPattern: ctx.process.pid), at: arg) else { throw .EFAULT }
+        case Ioctl.TIOCGPGRP:
+            // The foreground group is modelled per terminal: the guest's own group
+            // until a guest sets another.
+            let pgrp = Terminal.foreground(f.hostFD) ?? ctx.process.pgid
+            guard ctx.setU32(UInt32(bitPattern: pgrp), at: arg) else { throw .EFAULT }
+            return 0
+        case Ioctl.TIOCGSID:
+            guard ctx.setU32(UInt32(bitPattern: ctx.process.sid), at: arg) else { throw .EFAULT }
             return 0
         case Ioctl.TIOCSPGRP:
             guard let pgrp = ctx.i32(at: arg) else { throw .EFAULT }
             if pgrp < 0 { throw .EINVAL }
+            Terminal.setForeground(f.hostFD, pgrp)
             return 0
         case Ioctl.TIOCSCTTY, Ioctl.TIOCNOTTY:
             return 0
@@ -123,6 +130,40 @@ extension FileSyscalls {
 
 /// Host terminal access in Linux i386 terms.
 enum Terminal {
+    /// Foreground process groups by terminal (host st_rdev), as guests set them.
+    private static let groups = LockedDictionary()
+
+    static func terminalID(_ fd: Int32) -> UInt64? {
+        var st = Host.HostStat()
+        guard hostFstat(fd, &st) == 0 else { return nil }
+        return UInt64(truncatingIfNeeded: st.st_rdev)
+    }
+
+    static func foreground(_ fd: Int32) -> Int32? {
+        terminalID(fd).flatMap { groups.get($0) }
+    }
+
+    static func setForeground(_ fd: Int32, _ pgrp: Int32) {
+        if let id = terminalID(fd) { groups.set(id, pgrp) }
+    }
+
+    final class LockedDictionary: @unchecked Sendable {
+        private var values: [UInt64: Int32] = [:]
+        private let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
+            let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+            pthread_mutex_init(m, nil)
+            return m
+        }()
+        func get(_ k: UInt64) -> Int32? {
+            pthread_mutex_lock(mutex); defer { pthread_mutex_unlock(mutex) }
+            return values[k]
+        }
+        func set(_ k: UInt64, _ v: Int32) {
+            pthread_mutex_lock(mutex); defer { pthread_mutex_unlock(mutex) }
+            values[k] = v
+        }
+    }
+
     #if os(Linux)
     // A Linux host's kernel uses the i386 request numbers and structure layouts.
     static func get(_ fd: Int32) throws(Errno) -> [UInt8] {
