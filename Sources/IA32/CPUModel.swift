@@ -29,7 +29,7 @@ public struct CPUModel: Sendable, Equatable {
     public var hasSEP: Bool { features & Feature.sep != 0 }
     public var hasCMOV: Bool { features & Feature.cmov != 0 }
 
-    static let base = Feature.tsc | Feature.msr | Feature.cx8
+    static let base = Feature.fpu | Feature.tsc | Feature.msr | Feature.cx8
 
     /// Pentium (P54C): no SEP, no CMOV — `__kernel_vsyscall` is `int $0x80`.
     public static let pentium = CPUModel(name: "pentium", description: "Intel Pentium (P54C)",

@@ -71,6 +71,9 @@ public struct CPUState {
     public var retired: UInt64 = 0
     public var tscOffset: UInt64 = 0
 
+    /// The x87 FPU (X87/FPUState.swift).
+    public var fpu = FPUState()
+
     init(memory: GuestMemory) {
         mem = memory.base
         perm = memory.perm

@@ -143,10 +143,9 @@ struct CorpusTests {
         #expect(CorpusTests.corpusFiles.count >= 8)
     }
 
-    @Test("differential corpus: 0 mismatches", arguments: CorpusTests.corpusFiles.map(\.lastPathComponent))
-    func corpus(file: String) throws {
-        let url = CorpusTests.corpusFiles.first { $0.lastPathComponent == file }!
-        let text = try String(contentsOf: url, encoding: .utf8)
+    /// Runs every case in `text` (corpus lines); returns the count, the failures and a
+    /// report of the first few.
+    static func check(_ text: String) -> (total: Int, failed: Int, report: [String]) {
         let machine = Machine()
         var total = 0, failed = 0
         var report: [String] = []
@@ -159,6 +158,13 @@ struct CorpusTests {
                 if report.count < 25 { report.append("\(c.name) [\(c.line)]: " + d.joined(separator: "; ")) }
             }
         }
+        return (total, failed, report)
+    }
+
+    @Test("differential corpus: 0 mismatches", arguments: CorpusTests.corpusFiles.map(\.lastPathComponent))
+    func corpus(file: String) throws {
+        let url = CorpusTests.corpusFiles.first { $0.lastPathComponent == file }!
+        let (total, failed, report) = CorpusTests.check(try String(contentsOf: url, encoding: .utf8))
         if failed > 0 { print("\(file): \(failed)/\(total) mismatches\n" + report.joined(separator: "\n")) }
         #expect(total > 0)
         #expect(failed == 0, "\(failed) of \(total) cases in \(file) differ from the CPU")

@@ -43,19 +43,8 @@ struct NativeCorpusTests {
     func family(_ name: String) throws {
         let h = try #require(NativeCorpusTests.harness)
         let text = try #require(NativeCorpusTests.shell("python3 '\(NativeCorpusTests.tools.path)/gen.py' \(name) | '\(h)'"))
-        let machine = CorpusTests.Machine()
-        var total = 0, failed = 0
-        var report: [String] = []
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") && !line.isEmpty {
-            let c = CorpusTests.parse(String(line))
-            total += 1
-            let d = machine.run(c)
-            if !d.isEmpty {
-                failed += 1
-                if report.count < 10 { report.append("\(c.name): " + d.joined(separator: "; ")) }
-            }
-        }
-        if failed > 0 { print(report.joined(separator: "\n")) }
+        let (total, failed, report) = CorpusTests.check(text)
+        if failed > 0 { print(report.prefix(10).joined(separator: "\n")) }
         #expect(total > 100)
         #expect(failed == 0, "\(failed) of \(total) fresh native cases in \(name) differ")
     }

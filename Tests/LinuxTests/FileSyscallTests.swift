@@ -73,7 +73,7 @@ fileprivate final class FSHarness {
     func host(_ guestPath: String) -> String { root + guestPath }
 
     func write(file guestPath: String, _ content: String) {
-        FileManager.default.createFile(atPath: host(guestPath), contents: Data(content.utf8))
+        _ = FileManager.default.createFile(atPath: host(guestPath), contents: Data(content.utf8))
     }
 
     func mkdir(_ guestPath: String) {
@@ -713,5 +713,39 @@ struct FileSyscallTests {
         // Without a provider, /proc is whatever the root holds.
         let h = FSHarness()
         #expect(h.open("/proc/self/status", O.rdonly) == neg(.ENOENT))
+    }
+}
+
+/// busybox from the i386 fixture root reaching /proc and directories through these calls.
+struct FileSyscallProgramTests {
+    static func run(_ argv: [String]) throws -> (Kernel.Exit, String) {
+        let root = GateHarness.fixtureRoot.path
+        let (out, outPath) = GateHarness.temporaryFile()
+        defer { close(out); unlink(outPath) }
+        let input = open("/dev/null", O_RDONLY)
+        defer { close(input) }
+        var options = Kernel.Options()
+        options.root = root
+        options.environment = GateHarness.environment
+        options.stdin = input
+        options.stdout = out
+        options.stderr = out
+        let kernel = try Kernel(options: options)
+        kernel.process.fs.procFS = ProcFiles()
+        try kernel.exec(path: root + argv[0], arguments: argv)
+        kernel.process.executable = argv[0]
+        let exit = kernel.run()
+        return (exit, String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self))
+    }
+
+    @Test(.enabled(if: GateHarness.haveFixtures, "no i386 fixture root"))
+    func busyboxSeesProcAndDirectories() throws {
+        let (e1, exe) = try FileSyscallProgramTests.run(["/bin/busybox", "readlink", "/proc/self/exe"])
+        #expect(e1 == .exited(0) && exe == "/bin/busybox\n")
+        let (e2, listing) = try FileSyscallProgramTests.run(["/bin/busybox", "ls", "-l", "/proc/self/"])
+        #expect(e2 == .exited(0))
+        #expect(listing.contains("exe -> /bin/busybox") && listing.contains("maps"))
+        let (e3, found) = try FileSyscallProgramTests.run(["/bin/busybox", "find", "/etc", "-name", "*.conf"])
+        #expect(e3 == .exited(0) && found.contains("/etc/ld.so.conf.d/"))
     }
 }

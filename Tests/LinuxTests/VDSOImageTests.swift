@@ -276,7 +276,7 @@ struct VDSOImageTests {
         #expect(r.stdout.contains("Flags: BASE  Index: 1  Cnt: 1  Name: linux-gate.so.1"))
         #expect(r.stdout.contains("Index: 2  Cnt: 1  Name: LINUX_2.5"))
         #expect(r.stdout.contains("GNU_EH_FRAME"))
-        #expect(r.stdout.contains("description data: 20 06 02 00"))
+        #expect(r.stdout.contains("description data: 00 02 03 00"))   // LINUX_VERSION_CODE 3.2.0
         for name in [".hash", ".dynsym", ".dynstr", ".gnu.version", ".gnu.version_d", ".text", ".note",
                      ".eh_frame_hdr", ".eh_frame", ".dynamic", ".shstrtab"] {
             #expect(r.stdout.contains(" \(name) "))

@@ -91,7 +91,7 @@ extension Decoder {
         case 0x99: i.op = .cwd
         case 0x9a:
             i.op = .callFar; i.imm = fetchImm(v); i.imm2 = fetch16(); i.bits |= Instruction.endsBlock
-        case 0x9b: i.op = .nop   // fwait: no FPU error can be pending without an FPU
+        case 0x9b: i.op = .x87; i.imm = UInt32(X87Op.fwait.rawValue)   // fwait: raises a pending #MF
         case 0x9c: i.op = .pushf
         case 0x9d: i.op = .popf; i.bits |= Instruction.endsBlock
         case 0x9e: i.op = .sahf
@@ -153,7 +153,8 @@ extension Decoder {
         case 0xd6: i.op = .salc
         case 0xd7: i.op = .xlat; i.size = 1
         case 0xd8...0xdf:
-            modrm(); i.op = .x87; i.sub = op & 7
+            let at = cursor
+            modrm(); decodeX87(op, modrmAt: at)
         case 0xe0, 0xe1, 0xe2:
             i.op = .loop; i.sub = op & 3; i.imm = relativeTarget(1); i.bits |= Instruction.endsBlock
         case 0xe3:

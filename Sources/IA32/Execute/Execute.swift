@@ -208,6 +208,6 @@ func execute(_ s: UnsafeMutablePointer<CPUState>, _ i: Ins) {
     case .lldt, .sldt, .ltr, .str, .smsw, .lmsw: s.systemSelector(i)
     case .lar, .lsl, .verr, .verw: s.accessCheck(i)
     case .privileged: s.privileged(i)
-    case .x87: s.raise(Vector.deviceNotAvailable)
+    case .x87: s.x87(i)
     }
 }

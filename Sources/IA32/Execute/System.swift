@@ -245,8 +245,8 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         switch i.op {
         case .sldt: writeRM(i, i.isMemory ? 2 : i.sz, UInt32(pointee.seg.ldtSelector))
         case .str: writeRM(i, i.isMemory ? 2 : i.sz, UInt32(pointee.seg.trSelector))
-        // CR0: PE, EM (no FPU: x87 instructions raise #NM), ET, NE.
-        case .smsw: writeRM(i, i.isMemory ? 2 : i.sz, 0x35)
+        // CR0: PE, ET, NE (an FPU is present: EM clear).
+        case .smsw: writeRM(i, i.isMemory ? 2 : i.sz, 0x31)
         case .lldt, .ltr:
             if pointee.cpl != 0 { raise(Vector.generalProtection); return }
             let sel = UInt16(readRM(i, 2))

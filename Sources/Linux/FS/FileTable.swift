@@ -35,7 +35,7 @@ public final class OpenFile {
     /// The file offset for synthetic files, and the entry index for directory listings.
     public var position: Int64 = 0
     /// A directory's listing, read on the first getdents and kept until rewound.
-    var listing: [DirectoryEntry]? = nil
+    var listing: [FSDirEntry]? = nil
     /// Whether closing it closes `hostFD` (not for the host's own standard streams).
     public let ownsHostFD: Bool
 
@@ -96,7 +96,7 @@ public final class OpenFile {
         case .host:
             var buf = [UInt8](repeating: 0, count: count)
             let r = buf.withUnsafeMutableBytes { p in
-                offset.map { pread(hostFD, p.baseAddress!, count, off_t($0)) } ?? hostRead(hostFD, p.baseAddress!, count)
+                offset.map { pread(hostFD, p.baseAddress!, count, off_t($0)) } ?? HostCall.read(hostFD, p.baseAddress!, count)
             }
             if r < 0 { throw Errno.current }
             return Array(buf[0..<r])
@@ -121,7 +121,7 @@ public final class OpenFile {
             return k
         case .host:
             let r = bytes.withUnsafeBytes { p in
-                offset.map { pwrite(hostFD, p.baseAddress!, p.count, off_t($0)) } ?? hostWrite(hostFD, p.baseAddress!, p.count)
+                offset.map { pwrite(hostFD, p.baseAddress!, p.count, off_t($0)) } ?? HostCall.write(hostFD, p.baseAddress!, p.count)
             }
             if r < 0 { throw Errno.current }
             return r
@@ -161,7 +161,7 @@ public final class OpenFile {
 }
 
 /// One entry of a directory listing, as getdents reports it.
-struct DirectoryEntry {
+struct FSDirEntry {
     var ino: UInt64
     var type: UInt8
     var name: [UInt8]
@@ -185,15 +185,20 @@ public final class FileTable {
     /// Descriptors 0, 1 and 2 on the given host descriptors.
     /// They are named as /proc/self/fd shows them: "pipe:[ino]", the terminal's path.
     public func installStandardStreams(stdin: Int32 = 0, stdout: Int32 = 1, stderr: Int32 = 2) {
-        slots[0] = Slot(file: OpenFile(hostFD: stdin, path: FileTable.name(stdin, "/dev/stdin"), flags: 0), closeOnExec: false)
-        slots[1] = Slot(file: OpenFile(hostFD: stdout, path: FileTable.name(stdout, "/dev/stdout"), flags: 1), closeOnExec: false)
-        slots[2] = Slot(file: OpenFile(hostFD: stderr, path: FileTable.name(stderr, "/dev/stderr"), flags: 1), closeOnExec: false)
+        // The guest gets its own duplicates: closing its fd 1 must not close the host's,
+        // and an embedder's descriptors stay the embedder's.
+        for (fd, host, name, flags) in [(Int32(0), stdin, "/dev/stdin", UInt32(0)), (1, stdout, "/dev/stdout", 1), (2, stderr, "/dev/stderr", 1)] {
+            let copy = dup(host)
+            guard copy >= 0 else { continue }
+            slots[fd] = Slot(file: OpenFile(hostFD: copy, path: FileTable.name(host, name), flags: flags,
+                                            isDirectory: false, ownsHostFD: true), closeOnExec: false)
+        }
     }
 
     /// What Linux's d_path would call a host descriptor the guest inherits.
     static func name(_ fd: Int32, _ fallback: String) -> String {
-        var st = Host.HostStat()
-        guard hostFstat(fd, &st) == 0 else { return fallback }
+        var st = HostFS.HostStat()
+        guard HostCall.fstat(fd, &st) == 0 else { return fallback }
         switch UInt32(st.st_mode) & 0o170000 {
         case 0o010000: return "pipe:[\(st.st_ino)]"
         case 0o140000: return "socket:[\(st.st_ino)]"
@@ -275,10 +280,3 @@ public struct FileSystemContext {
     }
 }
 
-#if canImport(Darwin)
-@inline(__always) func hostRead(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> Int { Darwin.read(fd, p, n) }
-@inline(__always) func hostWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Darwin.write(fd, p, n) }
-#else
-@inline(__always) func hostRead(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> Int { Glibc.read(fd, p, n) }
-@inline(__always) func hostWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Glibc.write(fd, p, n) }
-#endif

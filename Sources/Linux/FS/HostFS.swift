@@ -48,7 +48,7 @@ public enum LinuxAT {
 }
 
 /// What stat reports about a file, host-independent (struct kstat).
-struct FileStat {
+struct KStat {
     var devMajor: UInt32 = 0, devMinor: UInt32 = 0
     var ino: UInt64 = 0
     var mode: UInt32 = 0
@@ -59,7 +59,7 @@ struct FileStat {
     var blksize: UInt32 = 4096
     /// 512-byte blocks.
     var blocks: UInt64 = 0
-    var atime = Timespec(), mtime = Timespec(), ctime = Timespec(), btime = Timespec()
+    var atime = FSTimespec(), mtime = FSTimespec(), ctime = FSTimespec(), btime = FSTimespec()
     var hasBirthTime = false
 
     var isDirectory: Bool { mode & 0o170000 == 0o040000 }
@@ -70,14 +70,14 @@ struct FileStat {
     static func encode(_ major: UInt32, _ minor: UInt32) -> UInt32 {
         (minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12)
     }
-    var dev: UInt32 { FileStat.encode(devMajor, devMinor) }
-    var rdev: UInt32 { FileStat.encode(rdevMajor, rdevMinor) }
+    var dev: UInt32 { KStat.encode(devMajor, devMinor) }
+    var rdev: UInt32 { KStat.encode(rdevMajor, rdevMinor) }
 
     init() {}
 
     init(host st: stat) {
-        (devMajor, devMinor) = Host.split(dev: UInt64(truncatingIfNeeded: st.st_dev))
-        (rdevMajor, rdevMinor) = Host.split(dev: UInt64(truncatingIfNeeded: st.st_rdev))
+        (devMajor, devMinor) = HostFS.split(dev: UInt64(truncatingIfNeeded: st.st_dev))
+        (rdevMajor, rdevMinor) = HostFS.split(dev: UInt64(truncatingIfNeeded: st.st_rdev))
         ino = UInt64(truncatingIfNeeded: st.st_ino)
         mode = UInt32(truncatingIfNeeded: st.st_mode)
         nlink = UInt64(truncatingIfNeeded: st.st_nlink)
@@ -87,21 +87,21 @@ struct FileStat {
         blksize = UInt32(truncatingIfNeeded: st.st_blksize)
         blocks = UInt64(truncatingIfNeeded: st.st_blocks)
         #if canImport(Darwin)
-        atime = Timespec(st.st_atimespec)
-        mtime = Timespec(st.st_mtimespec)
-        ctime = Timespec(st.st_ctimespec)
-        btime = Timespec(st.st_birthtimespec)
+        atime = FSTimespec(st.st_atimespec)
+        mtime = FSTimespec(st.st_mtimespec)
+        ctime = FSTimespec(st.st_ctimespec)
+        btime = FSTimespec(st.st_birthtimespec)
         hasBirthTime = true
         #else
-        atime = Timespec(st.st_atim)
-        mtime = Timespec(st.st_mtim)
-        ctime = Timespec(st.st_ctim)
+        atime = FSTimespec(st.st_atim)
+        mtime = FSTimespec(st.st_mtim)
+        ctime = FSTimespec(st.st_ctim)
         #endif
     }
 }
 
 /// Seconds and nanoseconds.
-struct Timespec: Equatable {
+struct FSTimespec: Equatable {
     var sec: Int64 = 0
     var nsec: UInt32 = 0
     init() {}
@@ -112,11 +112,11 @@ struct Timespec: Equatable {
     }
 }
 
-enum HostClock {
-    static func now() -> Timespec {
+enum FSClock {
+    static func now() -> FSTimespec {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
-        return Timespec(ts)
+        return FSTimespec(ts)
     }
 
     static func monotonicNanoseconds() -> Int64 {
@@ -127,7 +127,7 @@ enum HostClock {
 }
 
 /// Host-side file operations, with host errors turned into Linux errnos.
-enum Host {
+enum HostFS {
     /// A host dev_t as (major, minor).
     static func split(dev: UInt64) -> (UInt32, UInt32) {
         #if canImport(Darwin)
@@ -149,26 +149,24 @@ enum Host {
         #endif
     }
 
-    static var error: Errno { Errno.current }
-
-    static func stat(_ path: String, follow: Bool) throws(Errno) -> FileStat {
+    static func stat(_ path: String, follow: Bool) throws(Errno) -> KStat {
         var st = HostStat()
-        let r = follow ? Host.cStat(path, &st) : lstat(path, &st)
+        let r = follow ? HostCall.stat(path, &st) : lstat(path, &st)
         if r != 0 { throw Errno.current }
-        return FileStat(host: st)
+        return KStat(host: st)
     }
 
-    static func fstat(_ fd: Int32) throws(Errno) -> FileStat {
+    static func fstat(_ fd: Int32) throws(Errno) -> KStat {
         var st = HostStat()
-        if Host.cFstat(fd, &st) != 0 { throw Errno.current }
-        return FileStat(host: st)
+        if HostCall.fstat(fd, &st) != 0 { throw Errno.current }
+        return KStat(host: st)
     }
 
     static func readlink(_ path: String) throws(Errno) -> [UInt8] {
         var buf = [UInt8](repeating: 0, count: 4096)
         let n = buf.withUnsafeMutableBufferPointer { p in
             p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) {
-                cReadlink(path, $0, p.count)
+                HostCall.readlink(path, $0, p.count)
             }
         }
         if n < 0 { throw Errno.current }
@@ -237,7 +235,7 @@ enum Host {
     }
 
     /// Lists a directory from its host descriptor (through a duplicate, from the start).
-    static func readDirectory(_ fd: Int32) throws(Errno) -> [DirectoryEntry] {
+    static func readDirectory(_ fd: Int32) throws(Errno) -> [FSDirEntry] {
         let d = dup(fd)
         if d < 0 { throw Errno.current }
         guard let dir = fdopendir(d) else {
@@ -247,7 +245,7 @@ enum Host {
         }
         defer { closedir(dir) }
         rewinddir(dir)
-        var out: [DirectoryEntry] = []
+        var out: [FSDirEntry] = []
         while true {
             errno = 0
             guard let ent = readdir(dir) else {
@@ -259,7 +257,7 @@ enum Host {
                 let len = bytes.firstIndex(of: 0) ?? bytes.count
                 return Array(bytes[0..<len])
             }
-            out.append(DirectoryEntry(ino: UInt64(truncatingIfNeeded: ent.pointee.d_ino),
+            out.append(FSDirEntry(ino: UInt64(truncatingIfNeeded: ent.pointee.d_ino),
                                       type: UInt8(truncatingIfNeeded: ent.pointee.d_type), name: name))
         }
         return out
@@ -270,11 +268,5 @@ enum Host {
     #else
     typealias HostStat = Glibc.stat
     #endif
-    static func cStat(_ p: String, _ st: inout HostStat) -> Int32 { hostStatCall(p, &st) }
-    static func cFstat(_ fd: Int32, _ st: inout HostStat) -> Int32 { hostFstat(fd, &st) }
-    static func cReadlink(_ p: String, _ b: UnsafeMutablePointer<CChar>, _ n: Int) -> Int { hostReadlink(p, b, n) }
 }
 
-/// stat(2) and readlink(2) under names no member shadows.
-@inline(__always) func hostStatCall(_ p: String, _ st: inout Host.HostStat) -> Int32 { stat(p, &st) }
-@inline(__always) func hostReadlink(_ p: String, _ b: UnsafeMutablePointer<CChar>, _ n: Int) -> Int { readlink(p, b, n) }

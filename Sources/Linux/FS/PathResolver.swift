@@ -36,6 +36,11 @@ public enum PathResolver {
         path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
     }
 
+    /// The raw last component of a path (as named, trailing slashes ignored).
+    static func lastComponent(_ path: String) -> String {
+        components(path).last ?? "/"
+    }
+
     static func join(_ comps: [String]) -> String {
         "/" + comps.joined(separator: "/")
     }
@@ -113,7 +118,7 @@ public enum PathResolver {
                     }
                     if !isFinal { throw .ENOTDIR }
                     if file.hostFD >= 0 {
-                        reopened = (Host.reopenPath(file.hostFD), file.path)
+                        reopened = (HostFS.reopenPath(file.hostFD), file.path)
                         stack = candidate
                         break
                     }
@@ -147,7 +152,7 @@ public enum PathResolver {
             }
 
             let host = hostPath(root: root, candidate)
-            var st = Host.HostStat()
+            var st = HostFS.HostStat()
             if lstat(host, &st) != 0 {
                 let e = Errno.current
                 if e == .ENOENT && isFinal {
@@ -161,7 +166,7 @@ public enum PathResolver {
             if mode == 0o120000 && follow {
                 hops += 1
                 if hops > maxSymlinks { throw .ELOOP }
-                let target = String(decoding: try Host.readlink(host), as: UTF8.self)
+                let target = String(decoding: try HostFS.readlink(host), as: UTF8.self)
                 if target.isEmpty { throw .ENOENT }
                 if target.hasPrefix("/") { stack = [] }
                 pending.append(contentsOf: components(target).reversed())

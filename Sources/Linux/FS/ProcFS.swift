@@ -44,8 +44,8 @@ enum ProcStat {
         return nil
     }
 
-    static func stat(path: String, kind: Kind, process: Process) -> FileStat {
-        var s = FileStat()
+    static func stat(path: String, kind: Kind, process: Process) -> KStat {
+        var s = KStat()
         s.devMajor = devMajor
         s.devMinor = devMinor
         s.ino = path == "/proc" ? 1 : inode(path)
@@ -57,7 +57,7 @@ enum ProcStat {
         s.uid = process.uid
         s.gid = process.gid
         s.blksize = 1024
-        let now = HostClock.now()
+        let now = FSClock.now()
         s.atime = now; s.mtime = now; s.ctime = now; s.btime = now
         return s
     }

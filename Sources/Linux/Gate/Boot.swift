@@ -13,7 +13,7 @@ public struct Boot {
     public let vdso: VDSOImage
 
     /// Number of entries in `sys_call_table` (NR_syscalls).
-    public static let syscallCount = 451
+    public static let syscallCount = 453
 
     public init(memory: GuestMemory, cpu: CPU) throws {
         let sysenterImage = VDSOImage(kind: .sysenter)

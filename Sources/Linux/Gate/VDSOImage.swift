@@ -39,7 +39,9 @@ public struct VDSOImage: Sendable {
     static let pageSize = 4096
 
     /// LINUX_VERSION_CODE in the "Linux" note (vsyscall-note.S): 2.6.32.
-    static let linuxVersionCode: UInt32 = 0x02_06_20
+    /// LINUX_VERSION_CODE in the "Linux" note: the release uname reports (3.2.0), since
+    /// glibc refuses older kernels.
+    static let linuxVersionCode: UInt32 = 0x03_02_00
 
     public let kind: Kind
     /// Exactly 4096 bytes: the page as mapped (file offset == address - base).

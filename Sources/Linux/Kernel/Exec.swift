@@ -118,15 +118,23 @@ extension Kernel {
     /// The name the guest knows a host file by: inside the root it loses the root's
     /// prefix (`ROOT/bin/ls` is `/bin/ls`); outside, it keeps the host path.
     func guestPath(ofHostPath path: String) -> String {
-        let root = process.fs.root
-        guard root != "/" else { return path }
         func absolute(_ p: String) -> String {
             if p.hasPrefix("/") { return p }
             var buf = [CChar](repeating: 0, count: 4096)
-            return (getcwd(&buf, buf.count) != nil ? String(cString: buf) : "") + "/" + p
+            let cwd = getcwd(&buf, buf.count) != nil ? String(cString: buf) : ""
+            // /proc/self/exe is absolute and clean: glibc's _dl_get_origin insists.
+            var parts: [Substring] = []
+            for c in (cwd + "/" + p).split(separator: "/") {
+                if c == "." || c.isEmpty { continue }
+                if c == ".." { _ = parts.popLast() } else { parts.append(c) }
+            }
+            return "/" + parts.joined(separator: "/")
         }
-        let a = absolute(path), r = absolute(root)
-        return a.hasPrefix(r + "/") ? String(a.dropFirst(r.count)) : path
+        let a = absolute(path)
+        let root = process.fs.root
+        guard root != "/" else { return a }
+        let r = absolute(root)
+        return a.hasPrefix(r + "/") ? String(a.dropFirst(r.count)) : a
     }
 
     static func readFile(_ path: String) -> [UInt8]? {

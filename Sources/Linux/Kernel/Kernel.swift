@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import IA32
 
 /// The modelled Linux 2.6 kernel for one process: boot, exec, and the loop that runs
@@ -57,6 +62,13 @@ public final class Kernel {
         let cpu = CPU(memory: memory, model: options.model)
         process = Process(memory: memory, cpu: cpu)
         process.fs.root = options.root
+        process.fs.procFS = ProcFiles()
+        // A guest writing to a closed pipe must get EPIPE, not kill the emulator.
+        #if canImport(Glibc)
+        _ = Glibc.signal(SIGPIPE, SIG_IGN)
+        #else
+        _ = Darwin.signal(SIGPIPE, SIG_IGN)
+        #endif
         process.files.installStandardStreams(stdin: options.stdin, stdout: options.stdout, stderr: options.stderr)
         boot = try Boot(memory: memory, cpu: cpu)
         process.mm.record(AddressSpace.Area(start: VDSOImage.base, end: VDSOImage.base + 0x1000,

@@ -60,13 +60,13 @@ extension FileSyscalls {
         } else if exclusive {
             throw .EEXIST
         }
-        var hostFlags = Host.openFlags(flags)
+        var hostFlags = HostFS.openFlags(flags)
         if !r.reopensDescriptor { hostFlags |= O_NOFOLLOW }
         let perm = mode & 0o7777 & ~process.fs.umask
-        let fd = hostOpen(r.hostPath, hostFlags, mode_t(perm))
+        let fd = HostCall.open(r.hostPath, hostFlags, mode_t(perm))
         if fd < 0 { throw Errno.current }
-        var st = Host.HostStat()
-        _ = hostFstat(fd, &st)
+        var st = HostFS.HostStat()
+        _ = HostCall.fstat(fd, &st)
         let isDir = UInt32(st.st_mode) & 0o170000 == 0o040000
         if creating && !r.exists && UInt32(st.st_mode) & 0o7777 != perm {
             // The host's umask may have taken more than the guest's.
@@ -178,7 +178,7 @@ extension FileSyscalls {
             return Int32(bitPattern: f.flags)
         case FcntlCommand.setFL:
             let new = (f.flags & ~LinuxOpenFlag.settable) | (arg & LinuxOpenFlag.settable)
-            if f.isHost && !Host.setStatusFlags(f.hostFD, nonBlock: new & LinuxOpenFlag.nonBlock != 0,
+            if f.isHost && !HostFS.setStatusFlags(f.hostFD, nonBlock: new & LinuxOpenFlag.nonBlock != 0,
                                                   append: new & LinuxOpenFlag.append != 0) {
                 throw Errno.current
             }
@@ -206,8 +206,8 @@ extension FileSyscalls {
         case FcntlCommand.setLease:
             throw .EAGAIN
         case FcntlCommand.getPipeSize, FcntlCommand.setPipeSize:
-            var st = Host.HostStat()
-            guard f.isHost, hostFstat(f.hostFD, &st) == 0, UInt32(st.st_mode) & 0o170000 == 0o010000 else {
+            var st = HostFS.HostStat()
+            guard f.isHost, HostCall.fstat(f.hostFD, &st) == 0, UInt32(st.st_mode) & 0o170000 == 0o010000 else {
                 throw .EBADF
             }
             return 65536
@@ -243,14 +243,14 @@ extension FileSyscalls {
         if flags & ~allowed != 0 { throw .EINVAL }
         guard ctx.memory.check(ctx.arg(0), length: 8, need: PagePermission.userWrite) else { throw .EFAULT }
         var p: [Int32] = [0, 0]
-        if hostPipe(&p) != 0 { throw Errno.current }
+        if HostCall.pipe(&p) != 0 { throw Errno.current }
         let nonBlock = flags & LinuxOpenFlag.nonBlock != 0
         for h in p {
             _ = fcntl(h, F_SETFD, FD_CLOEXEC)
-            if nonBlock { _ = Host.setStatusFlags(h, nonBlock: true, append: false) }
+            if nonBlock { _ = HostFS.setStatusFlags(h, nonBlock: true, append: false) }
         }
-        var st = Host.HostStat()
-        _ = hostFstat(p[0], &st)
+        var st = HostFS.HostStat()
+        _ = HostCall.fstat(p[0], &st)
         let name = "pipe:[\(st.st_ino)]"
         let status = flags & LinuxOpenFlag.nonBlock
         let reader = OpenFile(hostFD: p[0], path: name, flags: LinuxOpenFlag.readOnly | status, isDirectory: false)
@@ -283,10 +283,3 @@ extension FileSyscalls {
     }
 }
 
-#if canImport(Darwin)
-@inline(__always) func hostOpen(_ p: String, _ f: Int32, _ m: mode_t) -> Int32 { Darwin.open(p, f, m) }
-@inline(__always) func hostPipe(_ p: inout [Int32]) -> Int32 { Darwin.pipe(&p) }
-#else
-@inline(__always) func hostOpen(_ p: String, _ f: Int32, _ m: mode_t) -> Int32 { Glibc.open(p, f, m) }
-@inline(__always) func hostPipe(_ p: inout [Int32]) -> Int32 { Glibc.pipe(&p) }
-#endif

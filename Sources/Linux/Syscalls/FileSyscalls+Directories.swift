@@ -15,12 +15,12 @@ extension FileSyscalls {
     }
 
     /// A directory's entries, read once and kept until the directory is rewound.
-    static func listing(_ process: Process, _ f: OpenFile) throws(Errno) -> [DirectoryEntry] {
+    static func listing(_ process: Process, _ f: OpenFile) throws(Errno) -> [FSDirEntry] {
         if let l = f.listing { return l }
-        var l: [DirectoryEntry]
+        var l: [FSDirEntry]
         switch f.backing {
         case .host:
-            l = try Host.readDirectory(f.hostFD)
+            l = try HostFS.readDirectory(f.hostFD)
             if f.path == "/" {
                 // The root's ".." is the root itself.
                 if let dot = l.first(where: { $0.name == [0x2e] }),
@@ -30,14 +30,14 @@ extension FileSyscalls {
             }
         case .syntheticDirectory:
             let parent = f.path == "/proc" ? "/" : String(f.path[..<(f.path.lastIndex(of: "/") ?? f.path.endIndex)])
-            l = [DirectoryEntry(ino: ProcStat.inode(f.path), type: DirentType.directory, name: [0x2e]),
-                 DirectoryEntry(ino: parent == "/" ? 2 : ProcStat.inode(parent), type: DirentType.directory, name: [0x2e, 0x2e])]
+            l = [FSDirEntry(ino: ProcStat.inode(f.path), type: DirentType.directory, name: [0x2e]),
+                 FSDirEntry(ino: parent == "/" ? 2 : ProcStat.inode(parent), type: DirentType.directory, name: [0x2e, 0x2e])]
             if let provider = PathResolver.procProvider(process) {
                 for name in provider.list(path: f.path, process: process) ?? [] {
                     let path = f.path + "/" + name
                     let type: UInt8 = provider.readlink(path: path, process: process) != nil ? DirentType.link
                         : provider.isDirectory(path: path) ? DirentType.directory : DirentType.regular
-                    l.append(DirectoryEntry(ino: ProcStat.inode(path), type: type, name: Array(name.utf8)))
+                    l.append(FSDirEntry(ino: ProcStat.inode(path), type: type, name: Array(name.utf8)))
                 }
             }
         case .synthetic, .processMemory:
@@ -50,7 +50,7 @@ extension FileSyscalls {
     /// Fills a getdents buffer from the directory position; `record` lays out one
     /// entry (nil when it cannot be represented: EOVERFLOW).
     static func getdents(_ ctx: SyscallContext,
-                         record: (DirectoryEntry, Int) -> [UInt8]?) throws(Errno) -> Int32 {
+                         record: (FSDirEntry, Int) -> [UInt8]?) throws(Errno) -> Int32 {
         let f = try ctx.file(0)
         guard f.isDirectory else { throw .ENOTDIR }
         if f.isPathOnly { throw .EBADF }
@@ -113,7 +113,7 @@ extension FileSyscalls {
         let bytes = Array(cwd.utf8) + [0]
         if Int(ctx.arg(1)) < bytes.count { throw .ERANGE }
         if !(PathResolver.procProvider(ctx.process) != nil && cwd.hasPrefix("/proc")) {
-            var st = Host.HostStat()
+            var st = HostFS.HostStat()
             if lstat(PathResolver.hostPath(root: ctx.process.fs.root, PathResolver.components(cwd)), &st) != 0 {
                 throw .ENOENT   // the cwd was removed
             }
@@ -128,9 +128,9 @@ extension FileSyscalls {
         if r.isProc {
             guard case .directory = r.procKind else { throw .ENOTDIR }
         } else {
-            let s = try Host.stat(r.hostPath, follow: r.reopensDescriptor)
+            let s = try HostFS.stat(r.hostPath, follow: r.reopensDescriptor)
             guard s.isDirectory else { throw .ENOTDIR }
-            if hostAccess(r.hostPath, X_OK) != 0 { throw Errno.current }
+            if HostCall.access(r.hostPath, X_OK) != 0 { throw Errno.current }
         }
         process.fs.cwd = r.guestPath
         return 0
@@ -151,9 +151,9 @@ extension FileSyscalls {
 
     /// Brings a freshly created file to exactly `perm` when the host's umask took more.
     static func settle(_ hostPath: String, _ perm: UInt32, mask: UInt32) {
-        var st = Host.HostStat()
+        var st = HostFS.HostStat()
         if lstat(hostPath, &st) == 0 && UInt32(st.st_mode) & mask != perm & mask {
-            _ = hostChmod(hostPath, mode_t((UInt32(st.st_mode) & 0o7777 & ~mask) | (perm & mask)))
+            _ = HostCall.chmod(hostPath, mode_t((UInt32(st.st_mode) & 0o7777 & ~mask) | (perm & mask)))
         }
     }
 
@@ -162,7 +162,7 @@ extension FileSyscalls {
         if r.exists { throw .EEXIST }
         if r.isProc { throw .EPERM }
         let perm = mode & 0o1777 & ~ctx.process.fs.umask
-        if hostMkdir(r.hostPath, mode_t(perm)) != 0 { throw Errno.current }
+        if HostCall.mkdir(r.hostPath, mode_t(perm)) != 0 { throw Errno.current }
         settle(r.hostPath, perm, mask: 0o1777)
         return 0
     }
@@ -176,7 +176,7 @@ extension FileSyscalls {
     }
 
     static func rmdir(_ ctx: SyscallContext, dirfd: Int32, path: String) throws(Errno) -> Int32 {
-        switch lastComponent(path) {
+        switch PathResolver.lastComponent(path) {
         case ".": throw .EINVAL
         case "..": throw .ENOTEMPTY
         default: break
@@ -185,7 +185,7 @@ extension FileSyscalls {
         guard r.exists else { throw .ENOENT }
         if r.isProc { throw .EPERM }
         if r.guestPath == "/" { throw .EBUSY }
-        if hostRmdir(r.hostPath) != 0 { throw Errno.current }
+        if HostCall.rmdir(r.hostPath) != 0 { throw Errno.current }
         return 0
     }
 
@@ -208,14 +208,14 @@ extension FileSyscalls {
         let perm = mode & 0o7777 & ~ctx.process.fs.umask
         switch type {
         case 0, 0o100000:
-            let fd = hostOpen(r.hostPath, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode_t(perm))
+            let fd = HostCall.open(r.hostPath, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode_t(perm))
             if fd < 0 { throw Errno.current }
             _ = close(fd)
         case 0o010000:
             if mkfifo(r.hostPath, mode_t(perm)) != 0 { throw Errno.current }
         default:
             let major = (dev & 0xfff00) >> 8, minor = (dev & 0xff) | ((dev >> 12) & 0xfff00)
-            if hostMknod(r.hostPath, mode_t(type | perm), Host.makeDev(major, minor)) != 0 { throw Errno.current }
+            if HostCall.mknod(r.hostPath, mode_t(type | perm), HostFS.makeDev(major, minor)) != 0 { throw Errno.current }
         }
         settle(r.hostPath, perm, mask: 0o7777)
         return 0
@@ -230,14 +230,3 @@ extension FileSyscalls {
     }
 }
 
-#if canImport(Darwin)
-@inline(__always) func hostMkdir(_ p: String, _ m: mode_t) -> Int32 { Darwin.mkdir(p, m) }
-@inline(__always) func hostRmdir(_ p: String) -> Int32 { Darwin.rmdir(p) }
-@inline(__always) func hostMknod(_ p: String, _ m: mode_t, _ d: dev_t) -> Int32 { Darwin.mknod(p, m, d) }
-@inline(__always) func hostAccess(_ p: String, _ m: Int32) -> Int32 { Darwin.access(p, m) }
-#else
-@inline(__always) func hostMkdir(_ p: String, _ m: mode_t) -> Int32 { Glibc.mkdir(p, m) }
-@inline(__always) func hostRmdir(_ p: String) -> Int32 { Glibc.rmdir(p) }
-@inline(__always) func hostMknod(_ p: String, _ m: mode_t, _ d: dev_t) -> Int32 { Glibc.mknod(p, m, d) }
-@inline(__always) func hostAccess(_ p: String, _ m: Int32) -> Int32 { Glibc.access(p, m) }
-#endif

@@ -85,8 +85,8 @@ extension FileSyscalls {
     /// Positioned I/O needs a seekable file: ESPIPE for pipes, sockets and terminals' FIFOs.
     static func requireSeekable(_ f: OpenFile) throws(Errno) {
         guard f.isHost else { return }
-        var st = Host.HostStat()
-        if hostFstat(f.hostFD, &st) == 0 {
+        var st = HostFS.HostStat()
+        if HostCall.fstat(f.hostFD, &st) == 0 {
             let t = UInt32(st.st_mode) & 0o170000
             if t == 0o010000 || t == 0o140000 { throw .ESPIPE }
         }
@@ -248,7 +248,7 @@ extension FileSyscalls {
         case .syntheticDirectory:
             throw .EINVAL
         case .host:
-            guard let w = Host.whence(whence) else { throw .EINVAL }
+            guard let w = HostFS.whence(whence) else { throw .EINVAL }
             let r = lseek(file.hostFD, off_t(offset), w)
             if r < 0 { throw Errno.current }
             return Int64(r)
@@ -326,7 +326,7 @@ extension FileSyscalls {
     static func sysFsync(_ ctx: SyscallContext) throws(Errno) -> Int32 {
         let f = try ctx.file(0)
         guard f.isHost else { throw .EINVAL }
-        if hostFsync(f.hostFD) != 0 { throw Errno.current }
+        if HostCall.fsync(f.hostFD) != 0 { throw Errno.current }
         return 0
     }
 
@@ -334,7 +334,7 @@ extension FileSyscalls {
         let f = try ctx.file(0)
         guard f.isHost else { throw .EINVAL }
         #if canImport(Darwin)
-        let r = hostFsync(f.hostFD)
+        let r = HostCall.fsync(f.hostFD)
         #else
         let r = fdatasync(f.hostFD)
         #endif
@@ -351,16 +351,16 @@ extension FileSyscalls {
         let f = try ctx.file(0)
         guard f.isReadable else { throw .EBADF }
         guard f.isHost, !f.isDirectory else { throw .EINVAL }
-        var st = Host.HostStat()
-        if hostFstat(f.hostFD, &st) == 0 && UInt32(st.st_mode) & 0o170000 != 0o100000 { throw .EINVAL }
+        var st = HostFS.HostStat()
+        if HostCall.fstat(f.hostFD, &st) == 0 && UInt32(st.st_mode) & 0o170000 != 0o100000 { throw .EINVAL }
         return 0
     }
 
     static func fadvise(_ ctx: SyscallContext, advice: Int32) throws(Errno) -> Int32 {
         let f = try ctx.file(0)
         if f.isHost {
-            var st = Host.HostStat()
-            if hostFstat(f.hostFD, &st) == 0 && UInt32(st.st_mode) & 0o170000 == 0o010000 { throw .ESPIPE }
+            var st = HostFS.HostStat()
+            if HostCall.fstat(f.hostFD, &st) == 0 && UInt32(st.st_mode) & 0o170000 == 0o010000 { throw .ESPIPE }
         }
         guard (0...5).contains(advice) else { throw .EINVAL }
         return 0
@@ -377,13 +377,6 @@ extension FileSyscalls {
     }
 }
 
-#if canImport(Darwin)
-@inline(__always) func hostFstat(_ fd: Int32, _ st: inout Darwin.stat) -> Int32 { Darwin.fstat(fd, &st) }
-@inline(__always) func hostFsync(_ fd: Int32) -> Int32 { Darwin.fsync(fd) }
-#else
-@inline(__always) func hostFstat(_ fd: Int32, _ st: inout Glibc.stat) -> Int32 { Glibc.fstat(fd, &st) }
-@inline(__always) func hostFsync(_ fd: Int32) -> Int32 { Glibc.fsync(fd) }
-#endif
 
 /// Little-endian reads from guest structures copied out.
 enum FSBytes {

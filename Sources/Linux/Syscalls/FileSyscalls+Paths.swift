@@ -12,8 +12,8 @@ extension FileSyscalls {
         let r = try PathResolver.resolve(path, at: dirfd, process: ctx.process, followFinal: false)
         guard r.exists else { throw .ENOENT }
         if r.isProc { throw .EACCES }
-        if try Host.stat(r.hostPath, follow: false).isDirectory { throw .EISDIR }
-        if hostUnlink(r.hostPath) != 0 { throw Errno.current }
+        if try HostFS.stat(r.hostPath, follow: false).isDirectory { throw .EISDIR }
+        if HostCall.unlink(r.hostPath) != 0 { throw Errno.current }
         return 0
     }
 
@@ -38,20 +38,20 @@ extension FileSyscalls {
         if flags & ~(renameNoReplace | renameExchange | renameWhiteout) != 0 { throw .EINVAL }
         if flags & renameExchange != 0 && flags & (renameNoReplace | renameWhiteout) != 0 { throw .EINVAL }
         let oldPath = try ctx.path(oldIndex), newPath = try ctx.path(newIndex)
-        for p in [oldPath, newPath] where [".", "..", "/"].contains(lastComponent(p)) { throw .EBUSY }
+        for p in [oldPath, newPath] where [".", "..", "/"].contains(PathResolver.lastComponent(p)) { throw .EBUSY }
         let old = try PathResolver.resolve(oldPath, at: oldDirfd, process: ctx.process, followFinal: false)
         guard old.exists else { throw .ENOENT }
         let new = try PathResolver.resolve(newPath, at: newDirfd, process: ctx.process, followFinal: false)
         if old.isProc || new.isProc { throw .EXDEV }
-        let oldIsDir = try Host.stat(old.hostPath, follow: false).isDirectory
+        let oldIsDir = try HostFS.stat(old.hostPath, follow: false).isDirectory
         if (old.trailingSlash || new.trailingSlash) && !oldIsDir { throw .ENOTDIR }
         if flags & renameNoReplace != 0 && new.exists { throw .EEXIST }
         if flags & renameExchange != 0 && !new.exists { throw .ENOENT }
-        if flags == 0 || (flags == renameNoReplace && HostRename.renameat2 == nil) {
-            if hostRename(old.hostPath, new.hostPath) != 0 { throw Errno.current }
+        if flags == 0 || (flags == renameNoReplace && FSHostRename.renameat2 == nil) {
+            if HostCall.rename(old.hostPath, new.hostPath) != 0 { throw Errno.current }
             return 0
         }
-        guard let fn = HostRename.renameat2 else { throw .EINVAL }
+        guard let fn = FSHostRename.renameat2 else { throw .EINVAL }
         if fn(AT_FDCWD, old.hostPath, AT_FDCWD, new.hostPath, flags) != 0 { throw Errno.current }
         return 0
     }
@@ -81,7 +81,7 @@ extension FileSyscalls {
         case .file(let f):
             guard f.isHost else { throw .EXDEV }
             if f.isDirectory { throw .EPERM }
-            source = Host.reopenPath(f.hostFD)
+            source = HostFS.reopenPath(f.hostFD)
             follow = AT_SYMLINK_FOLLOW
         case .path(let r):
             guard r.exists else { throw .ENOENT }
@@ -114,7 +114,7 @@ extension FileSyscalls {
         if r.isProc { throw .EPERM }
         if r.trailingSlash { throw .ENOENT }
         // The target is stored as the guest wrote it: it resolves inside the root.
-        if hostSymlink(target, r.hostPath) != 0 { throw Errno.current }
+        if HostCall.symlink(target, r.hostPath) != 0 { throw Errno.current }
         return 0
     }
 
@@ -136,7 +136,7 @@ extension FileSyscalls {
             guard case .link(let t) = r.procKind else { throw .EINVAL }
             return Array(t.utf8)
         }
-        return try Host.readlink(r.hostPath)
+        return try HostFS.readlink(r.hostPath)
     }
 
     static func readlinkCall(_ ctx: SyscallContext, dirfd: Int32, pathIndex: Int, bufferIndex: Int) throws(Errno) -> Int32 {
@@ -211,7 +211,7 @@ extension FileSyscalls {
 }
 
 /// renameat2(2) from the host C library where it has one (glibc 2.28+).
-enum HostRename {
+enum FSHostRename {
     typealias Fn = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
     #if os(Linux)
     static let renameat2: Fn? = dlsym(dlopen(nil, RTLD_NOW), "renameat2").map { unsafeBitCast($0, to: Fn.self) }
@@ -220,12 +220,3 @@ enum HostRename {
     #endif
 }
 
-#if canImport(Darwin)
-@inline(__always) func hostUnlink(_ p: String) -> Int32 { Darwin.unlink(p) }
-@inline(__always) func hostRename(_ a: String, _ b: String) -> Int32 { Darwin.rename(a, b) }
-@inline(__always) func hostSymlink(_ a: String, _ b: String) -> Int32 { Darwin.symlink(a, b) }
-#else
-@inline(__always) func hostUnlink(_ p: String) -> Int32 { Glibc.unlink(p) }
-@inline(__always) func hostRename(_ a: String, _ b: String) -> Int32 { Glibc.rename(a, b) }
-@inline(__always) func hostSymlink(_ a: String, _ b: String) -> Int32 { Glibc.symlink(a, b) }
-#endif

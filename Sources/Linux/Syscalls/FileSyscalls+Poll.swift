@@ -70,7 +70,7 @@ extension FileSyscalls {
         } else if let timeout {
             ms = Int32(clamping: (max(timeout, 0) + 999_999) / 1_000_000)
         }
-        let n = host.withUnsafeMutableBufferPointer { hostPoll($0.baseAddress, nfds_t($0.count), ms) }
+        let n = host.withUnsafeMutableBufferPointer { HostCall.poll($0.baseAddress, nfds_t($0.count), ms) }
         if n < 0 { throw Errno.current }
         for (k, p) in host.enumerated() {
             revents[owner[k]] = linuxEvents(p.revents) & (requests[owner[k]].events | PollEvent.error | PollEvent.hangUp | PollEvent.invalid)
@@ -125,10 +125,10 @@ extension FileSyscalls {
     static func ppoll(_ ctx: SyscallContext, wide: Bool) throws(Errno) -> Int32 {
         let tsp = ctx.arg(2)
         let limit = try timeout(ctx, timespecAt: tsp, wide: wide)
-        let start = HostClock.monotonicNanoseconds()
+        let start = FSClock.monotonicNanoseconds()
         let r = try poll(ctx, fds: ctx.arg(0), count: ctx.arg(1), timeout: limit)
         if let limit {
-            writeTimespec(ctx, max(0, limit - (HostClock.monotonicNanoseconds() - start)), at: tsp, wide: wide)
+            writeTimespec(ctx, max(0, limit - (FSClock.monotonicNanoseconds() - start)), at: tsp, wide: wide)
         }
         return r
     }
@@ -188,11 +188,11 @@ extension FileSyscalls {
             if s < 0 || us < 0 { throw .EINVAL }
             limit = Int64(s) * 1_000_000_000 + Int64(us) * 1000
         }
-        let start = HostClock.monotonicNanoseconds()
+        let start = FSClock.monotonicNanoseconds()
         let r = try select(ctx, n: Int32(bitPattern: a[0]), sets: [a[1], a[2], a[3]], timeout: limit)
         if let limit {
             // Linux reports the time left; a read-only timeval is not an error.
-            let left = max(0, limit - (HostClock.monotonicNanoseconds() - start))
+            let left = max(0, limit - (FSClock.monotonicNanoseconds() - start))
             let sec = left / 1_000_000_000, us = left % 1_000_000_000 / 1000
             ctx.write(GuestLayout.le32(UInt32(sec)) + GuestLayout.le32(UInt32(us)), to: tvp)
         }
@@ -212,10 +212,10 @@ extension FileSyscalls {
     static func pselect(_ ctx: SyscallContext, wide: Bool) throws(Errno) -> Int32 {
         let tsp = ctx.arg(4)
         let limit = try timeout(ctx, timespecAt: tsp, wide: wide)
-        let start = HostClock.monotonicNanoseconds()
+        let start = FSClock.monotonicNanoseconds()
         let r = try select(ctx, n: ctx.int(0), sets: [ctx.arg(1), ctx.arg(2), ctx.arg(3)], timeout: limit)
         if let limit {
-            writeTimespec(ctx, max(0, limit - (HostClock.monotonicNanoseconds() - start)), at: tsp, wide: wide)
+            writeTimespec(ctx, max(0, limit - (FSClock.monotonicNanoseconds() - start)), at: tsp, wide: wide)
         }
         return r
     }
@@ -224,8 +224,3 @@ extension FileSyscalls {
     static func sysPselect6Time64(_ ctx: SyscallContext) throws(Errno) -> Int32 { try pselect(ctx, wide: true) }
 }
 
-#if canImport(Darwin)
-@inline(__always) func hostPoll(_ p: UnsafeMutablePointer<pollfd>?, _ n: nfds_t, _ t: Int32) -> Int32 { Darwin.poll(p, n, t) }
-#else
-@inline(__always) func hostPoll(_ p: UnsafeMutablePointer<pollfd>?, _ n: nfds_t, _ t: Int32) -> Int32 { Glibc.poll(p, n, t) }
-#endif

@@ -29,21 +29,21 @@ extension FileSyscalls {
         return .path(try PathResolver.resolve(path, at: dirfd, process: ctx.process, followFinal: follow))
     }
 
-    static func fileStat(_ process: Process, _ f: OpenFile) throws(Errno) -> FileStat {
+    static func fileStat(_ process: Process, _ f: OpenFile) throws(Errno) -> KStat {
         switch f.backing {
-        case .host: return try Host.fstat(f.hostFD)
+        case .host: return try HostFS.fstat(f.hostFD)
         case .synthetic, .processMemory: return ProcStat.stat(path: f.path, kind: .file, process: process)
         case .syntheticDirectory: return ProcStat.stat(path: f.path, kind: .directory, process: process)
         }
     }
 
-    static func pathStat(_ process: Process, _ r: ResolvedPath) throws(Errno) -> FileStat {
+    static func pathStat(_ process: Process, _ r: ResolvedPath) throws(Errno) -> KStat {
         guard r.exists else { throw .ENOENT }
         if r.isProc, let kind = r.procKind { return ProcStat.stat(path: r.guestPath, kind: kind, process: process) }
-        return try Host.stat(r.hostPath, follow: r.reopensDescriptor)
+        return try HostFS.stat(r.hostPath, follow: r.reopensDescriptor)
     }
 
-    static func stat(_ process: Process, _ t: Target) throws(Errno) -> FileStat {
+    static func stat(_ process: Process, _ t: Target) throws(Errno) -> KStat {
         switch t {
         case .file(let f): return try fileStat(process, f)
         case .path(let r): return try pathStat(process, r)
@@ -55,7 +55,7 @@ extension FileSyscalls {
         switch t {
         case .file(let f):
             guard f.isHost else { throw .EPERM }
-            return Host.reopenPath(f.hostFD)
+            return HostFS.reopenPath(f.hostFD)
         case .path(let r):
             guard r.exists else { throw .ENOENT }
             if r.isProc { throw .EPERM }
@@ -67,7 +67,7 @@ extension FileSyscalls {
 
     enum StatLayout { case old, new, stat64 }
 
-    static func encode(_ s: FileStat, _ layout: StatLayout) throws(Errno) -> [UInt8] {
+    static func encode(_ s: KStat, _ layout: StatLayout) throws(Errno) -> [UInt8] {
         switch layout {
         case .stat64: return s.stat64Bytes
         case .new: return try s.statBytes()
@@ -165,11 +165,11 @@ extension FileSyscalls {
         switch t {
         case .file(let f):
             guard f.isHost else { return .proc }
-            return try HostStatfs.info(fd: f.hostFD)
+            return try FSHostStatfs.info(fd: f.hostFD)
         case .path(let r):
             guard r.exists else { throw .ENOENT }
             if r.isProc { return .proc }
-            return try HostStatfs.info(path: r.hostPath)
+            return try FSHostStatfs.info(path: r.hostPath)
         }
     }
 
@@ -248,8 +248,8 @@ extension FileSyscalls {
         case .path(let r):
             guard r.exists else { throw .ENOENT }
             if r.isProc { throw .EPERM }
-            if noFollow, (try? Host.stat(r.hostPath, follow: false))?.isSymlink == true { throw .EOPNOTSUPP }
-            if hostChmod(r.hostPath, m) != 0 { throw Errno.current }
+            if noFollow, (try? HostFS.stat(r.hostPath, follow: false))?.isSymlink == true { throw .EOPNOTSUPP }
+            if HostCall.chmod(r.hostPath, m) != 0 { throw Errno.current }
         }
         return 0
     }
@@ -289,7 +289,7 @@ extension FileSyscalls {
         case .path(let p):
             guard p.exists else { throw .ENOENT }
             if p.isProc { throw .EPERM }
-            r = noFollow ? lchown(p.hostPath, u, g) : hostChown(p.hostPath, u, g)
+            r = noFollow ? lchown(p.hostPath, u, g) : HostCall.chown(p.hostPath, u, g)
         }
         if r != 0 {
             let e = Errno.current
@@ -444,10 +444,10 @@ extension FileSyscalls {
         if length < 0 { throw .EINVAL }
         guard r.exists else { throw .ENOENT }
         if r.isProc { throw .EACCES }
-        let s = try Host.stat(r.hostPath, follow: r.reopensDescriptor)
+        let s = try HostFS.stat(r.hostPath, follow: r.reopensDescriptor)
         if s.isDirectory { throw .EISDIR }
         if !s.isRegular { throw .EINVAL }
-        if hostTruncate(r.hostPath, off_t(length)) != 0 { throw Errno.current }
+        if HostCall.truncate(r.hostPath, off_t(length)) != 0 { throw Errno.current }
         return 0
     }
 
@@ -455,7 +455,7 @@ extension FileSyscalls {
         if length < 0 { throw .EINVAL }
         if f.isPathOnly { throw .EBADF }
         guard f.isHost, f.isWritable, !f.isDirectory else { throw .EINVAL }
-        if hostFtruncate(f.hostFD, off_t(length)) != 0 { throw Errno.current }
+        if HostCall.ftruncate(f.hostFD, off_t(length)) != 0 { throw Errno.current }
         return 0
     }
 
@@ -475,7 +475,7 @@ extension FileSyscalls {
 
 // MARK: - The i386 stat structures
 
-extension FileStat {
+extension KStat {
     /// struct stat64 (arch/x86/include/uapi/asm/stat.h), 96 bytes.
     var stat64Bytes: [UInt8] {
         var b = GuestLayout.Builder(size: 96)
@@ -506,15 +506,15 @@ extension FileStat {
 
     /// struct stat (cp_new_stat), 64 bytes: EOVERFLOW as on a 32-bit kernel.
     func statBytes() throws(Errno) -> [UInt8] {
-        guard let d = FileStat.oldEncode(devMajor, devMinor), let rd = FileStat.oldEncode(rdevMajor, rdevMinor),
+        guard let d = KStat.oldEncode(devMajor, devMinor), let rd = KStat.oldEncode(rdevMajor, rdevMinor),
               ino <= 0xffff_ffff, nlink <= 0xffff, size <= 0x7fff_ffff else { throw .EOVERFLOW }
         var b = GuestLayout.Builder(size: 64)
         b.u32(0, UInt32(d))
         b.u32(4, UInt32(ino))
         b.u16(8, UInt16(truncatingIfNeeded: mode))
         b.u16(10, UInt16(nlink))
-        b.u16(12, FileStat.low(uid))
-        b.u16(14, FileStat.low(gid))
+        b.u16(12, KStat.low(uid))
+        b.u16(14, KStat.low(gid))
         b.u32(16, UInt32(rd))
         b.u32(20, UInt32(size))
         b.u32(24, blksize)
@@ -529,13 +529,13 @@ extension FileStat {
     func oldKernelStatBytes() throws(Errno) -> [UInt8] {
         guard ino <= 0xffff, nlink <= 0xffff, size <= 0x7fff_ffff else { throw .EOVERFLOW }
         var b = GuestLayout.Builder(size: 32)
-        b.u16(0, FileStat.oldEncode(devMajor, devMinor) ?? UInt16(truncatingIfNeeded: dev))
+        b.u16(0, KStat.oldEncode(devMajor, devMinor) ?? UInt16(truncatingIfNeeded: dev))
         b.u16(2, UInt16(ino))
         b.u16(4, UInt16(truncatingIfNeeded: mode))
         b.u16(6, UInt16(nlink))
-        b.u16(8, FileStat.low(uid))
-        b.u16(10, FileStat.low(gid))
-        b.u16(12, FileStat.oldEncode(rdevMajor, rdevMinor) ?? UInt16(truncatingIfNeeded: rdev))
+        b.u16(8, KStat.low(uid))
+        b.u16(10, KStat.low(gid))
+        b.u16(12, KStat.oldEncode(rdevMajor, rdevMinor) ?? UInt16(truncatingIfNeeded: rdev))
         b.u32(16, UInt32(size))
         b.u32(20, UInt32(truncatingIfNeeded: atime.sec))
         b.u32(24, UInt32(truncatingIfNeeded: mtime.sec))
@@ -556,7 +556,7 @@ extension FileStat {
         b.u64(32, ino)
         b.i64(40, size)
         b.u64(48, blocks)
-        func ts(_ off: Int, _ t: Timespec) { b.i64(off, t.sec); b.u32(off + 8, t.nsec) }
+        func ts(_ off: Int, _ t: FSTimespec) { b.i64(off, t.sec); b.u32(off + 8, t.nsec) }
         ts(64, atime)
         if hasBirthTime { ts(80, btime) }
         ts(96, ctime)
@@ -569,7 +569,7 @@ extension FileStat {
 
 // MARK: - Host statfs
 
-enum HostStatfs {
+enum FSHostStatfs {
     #if os(Linux) && (arch(x86_64) || arch(arm64))
     /// statfs(2)/fstatfs(2) from the C library (not in Swift's Glibc module), for f_type.
     typealias StatfsFn = @convention(c) (UnsafePointer<CChar>, UnsafeMutableRawPointer) -> Int32
@@ -597,7 +597,7 @@ enum HostStatfs {
     }
 
     static func info(fd: Int32) throws(Errno) -> FileSyscalls.FSInfo {
-        guard let fstatfsFn else { return try viaStatvfs(path: Host.reopenPath(fd)) }
+        guard let fstatfsFn else { return try viaStatvfs(path: HostFS.reopenPath(fd)) }
         var w = [UInt64](repeating: 0, count: 15)
         let r = w.withUnsafeMutableBytes { p in fstatfsFn(fd, p.baseAddress!) }
         if r != 0 { throw Errno.current }
@@ -632,14 +632,3 @@ enum HostStatfs {
     }
 }
 
-#if canImport(Darwin)
-@inline(__always) func hostChmod(_ p: String, _ m: mode_t) -> Int32 { Darwin.chmod(p, m) }
-@inline(__always) func hostChown(_ p: String, _ u: uid_t, _ g: gid_t) -> Int32 { Darwin.chown(p, u, g) }
-@inline(__always) func hostTruncate(_ p: String, _ l: off_t) -> Int32 { Darwin.truncate(p, l) }
-@inline(__always) func hostFtruncate(_ fd: Int32, _ l: off_t) -> Int32 { Darwin.ftruncate(fd, l) }
-#else
-@inline(__always) func hostChmod(_ p: String, _ m: mode_t) -> Int32 { Glibc.chmod(p, m) }
-@inline(__always) func hostChown(_ p: String, _ u: uid_t, _ g: gid_t) -> Int32 { Glibc.chown(p, u, g) }
-@inline(__always) func hostTruncate(_ p: String, _ l: off_t) -> Int32 { Glibc.truncate(p, l) }
-@inline(__always) func hostFtruncate(_ fd: Int32, _ l: off_t) -> Int32 { Glibc.ftruncate(fd, l) }
-#endif

@@ -48,7 +48,7 @@ extension FileSyscalls {
         case Ioctl.FIONBIO:
             guard let on = ctx.u32(at: arg) else { throw .EFAULT }
             let flags = on != 0 ? f.flags | LinuxOpenFlag.nonBlock : f.flags & ~LinuxOpenFlag.nonBlock
-            if f.isHost && !Host.setStatusFlags(f.hostFD, nonBlock: on != 0, append: flags & LinuxOpenFlag.append != 0) {
+            if f.isHost && !HostFS.setStatusFlags(f.hostFD, nonBlock: on != 0, append: flags & LinuxOpenFlag.append != 0) {
                 throw Errno.current
             }
             f.flags = flags
@@ -65,7 +65,7 @@ extension FileSyscalls {
             case .syntheticDirectory: throw .ENOTTY
             case .host:
                 if f.isDirectory { throw .ENOTTY }
-                n = try Terminal.bytesReadable(f.hostFD)
+                n = try HostTerminal.bytesReadable(f.hostFD)
             }
             guard ctx.setU32(UInt32(bitPattern: n), at: arg) else { throw .EFAULT }
             return 0
@@ -77,25 +77,25 @@ extension FileSyscalls {
         guard f.isHost, isatty(f.hostFD) != 0 else { throw .ENOTTY }
         switch request {
         case Ioctl.TCGETS:
-            let t = try Terminal.get(f.hostFD)
+            let t = try HostTerminal.get(f.hostFD)
             guard ctx.write(t, to: arg) else { throw .EFAULT }
             return 0
         case Ioctl.TCSETS, Ioctl.TCSETSW, Ioctl.TCSETSF:
             guard let t = ctx.bytes(at: arg, count: termiosSize) else { throw .EFAULT }
-            try Terminal.set(f.hostFD, t, request: request)
+            try HostTerminal.set(f.hostFD, t, request: request)
             return 0
         case Ioctl.TIOCGWINSZ:
-            let w = try Terminal.windowSize(f.hostFD)
+            let w = try HostTerminal.windowSize(f.hostFD)
             guard ctx.write(w, to: arg) else { throw .EFAULT }
             return 0
         case Ioctl.TIOCSWINSZ:
             guard let w = ctx.bytes(at: arg, count: 8) else { throw .EFAULT }
-            try Terminal.setWindowSize(f.hostFD, w)
+            try HostTerminal.setWindowSize(f.hostFD, w)
             return 0
         case Ioctl.TIOCGPGRP:
             // The foreground group is modelled per terminal: the guest's own group
             // until a guest sets another.
-            let pgrp = Terminal.foreground(f.hostFD) ?? ctx.process.pgid
+            let pgrp = HostTerminal.foreground(f.hostFD) ?? ctx.process.pgid
             guard ctx.setU32(UInt32(bitPattern: pgrp), at: arg) else { throw .EFAULT }
             return 0
         case Ioctl.TIOCGSID:
@@ -104,7 +104,7 @@ extension FileSyscalls {
         case Ioctl.TIOCSPGRP:
             guard let pgrp = ctx.i32(at: arg) else { throw .EFAULT }
             if pgrp < 0 { throw .EINVAL }
-            Terminal.setForeground(f.hostFD, pgrp)
+            HostTerminal.setForeground(f.hostFD, pgrp)
             return 0
         case Ioctl.TIOCSCTTY, Ioctl.TIOCNOTTY:
             return 0
@@ -129,13 +129,13 @@ extension FileSyscalls {
 }
 
 /// Host terminal access in Linux i386 terms.
-enum Terminal {
+enum HostTerminal {
     /// Foreground process groups by terminal (host st_rdev), as guests set them.
     private static let groups = LockedDictionary()
 
     static func terminalID(_ fd: Int32) -> UInt64? {
-        var st = Host.HostStat()
-        guard hostFstat(fd, &st) == 0 else { return nil }
+        var st = HostFS.HostStat()
+        guard HostCall.fstat(fd, &st) == 0 else { return nil }
         return UInt64(truncatingIfNeeded: st.st_rdev)
     }
 

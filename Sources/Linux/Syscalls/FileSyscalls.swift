@@ -210,8 +210,3 @@ extension SyscallContext {
 
     func i32(at address: UInt32) -> Int32? { u32(at: address).map { Int32(bitPattern: $0) } }
 }
-
-/// The raw last component of a path (as named, trailing slashes ignored).
-func lastComponent(_ path: String) -> String {
-    PathResolver.components(path).last ?? "/"
-}

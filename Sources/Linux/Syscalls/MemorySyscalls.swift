@@ -103,13 +103,12 @@ public enum MemorySyscalls {
         mm.map(start, length: len, permission: PagePermission.userWrite, name: name, shared: type == mapShared,
                offset: UInt32(truncatingIfNeeded: offset), device: device, inode: inode)
         if let file {
-            var buffer = [UInt8](repeating: 0, count: Int(len))
-            let n = buffer.withUnsafeMutableBytes { pread(file.hostFD, $0.baseAddress, Int(len), off_t(offset)) }
-            if n < 0 {
+            let data: [UInt8]
+            do { data = try file.read(count: Int(len), at: Int64(offset)) } catch {
                 mm.unmap(start, length: len)
-                return Errno.current.negated
+                return error.negated
             }
-            if n > 0 { c.memory.poke(start, buffer[0..<n]) }
+            if !data.isEmpty { c.memory.poke(start, data) }
         }
         _ = mm.protect(start, length: len, permission: permission(prot))
         return Int32(bitPattern: start)

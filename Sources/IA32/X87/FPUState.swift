@@ -1,0 +1,91 @@
+/// The x87 FPU's architectural state (Intel SDM vol. 1, 8.1): eight 80-bit data
+/// registers addressed as a stack through TOP, the control and status words, the tag
+/// word, and the last-instruction and last-operand pointers that fnstenv/fnsave store.
+///
+/// The tag word is kept abridged, one "empty" bit per physical register, as P6 and later
+/// keep it internally; the full two-bit tags (valid, zero, special) are computed from the
+/// register contents when fnstenv/fnsave store them, and loading a tag word only
+/// distinguishes empty from non-empty.
+public struct FPUState: Sendable {
+    /// Physical registers R0…R7; ST(i) is R[(TOP + i) mod 8].
+    public var regs: (F80, F80, F80, F80, F80, F80, F80, F80) =
+        (F80.zero, F80.zero, F80.zero, F80.zero, F80.zero, F80.zero, F80.zero, F80.zero)
+    /// Control word: exception masks (bits 0–5), precision control (8–9), rounding
+    /// control (10–11), the infinity-control bit (12, kept but ignored). Bit 6 reads as 1.
+    public var cw: UInt16 = X87Control.initial
+    /// Status word without the TOP field (bits 11–13 are kept in `top`).
+    public var sw: UInt16 = 0
+    /// Top-of-stack pointer, 0…7.
+    public var top: Int = 0
+    /// Bit i set: physical register i is empty (tag 11).
+    public var empty: UInt8 = 0xff
+    /// FPU instruction pointer (offset and selector) and the 11-bit opcode of the last
+    /// non-control instruction; the data pointer of the last one with a memory operand.
+    public var fip: UInt32 = 0
+    public var fcs: UInt16 = 0
+    public var fop: UInt16 = 0
+    public var fdp: UInt32 = 0
+    public var fds: UInt16 = 0
+
+    public init() {}
+
+    /// fninit: the state Linux gives a new process.
+    public mutating func initialize() {
+        cw = X87Control.initial
+        sw = 0
+        top = 0
+        empty = 0xff
+        fip = 0; fcs = 0; fop = 0; fdp = 0; fds = 0
+    }
+
+    /// The status word as fnstsw stores it.
+    public var statusWord: UInt16 { sw | UInt16(top << 11) }
+
+    public mutating func setStatusWord(_ v: UInt16) {
+        sw = v & ~0x3800
+        top = Int((v >> 11) & 7)
+    }
+
+    /// Physical register `i`.
+    public func physical(_ i: Int) -> F80 {
+        withUnsafeBytes(of: regs) { $0.load(fromByteOffset: (i & 7) * MemoryLayout<F80>.stride, as: F80.self) }
+    }
+
+    public mutating func setPhysical(_ i: Int, _ v: F80) {
+        withUnsafeMutableBytes(of: &regs) { $0.storeBytes(of: v, toByteOffset: (i & 7) * MemoryLayout<F80>.stride, as: F80.self) }
+    }
+
+    /// ST(i).
+    public func st(_ i: Int) -> F80 { physical(top + i) }
+    public mutating func setST(_ i: Int, _ v: F80) { setPhysical(top + i, v) }
+    public func isEmpty(st i: Int) -> Bool { empty & (1 << ((top + i) & 7)) != 0 }
+
+    /// The two-bit tag of physical register `i` as fnstenv/fnsave store it:
+    /// 00 valid, 01 zero, 10 special (NaN, infinity, denormal, unsupported), 11 empty.
+    public func fullTag(_ i: Int) -> UInt16 {
+        if empty & (1 << (i & 7)) != 0 { return 3 }
+        let v = physical(i)
+        switch v.kind {
+        case .zero: return 1
+        case .normal: return 0
+        default: return 2
+        }
+    }
+
+    /// The full tag word, physical register 0 in bits 0–1.
+    public var tagWord: UInt16 {
+        var t: UInt16 = 0
+        for i in 0..<8 { t |= fullTag(i) << (2 * i) }
+        return t
+    }
+
+    /// Loads a tag word: only "empty" (11) matters.
+    public mutating func setTagWord(_ t: UInt16) {
+        var e: UInt8 = 0
+        for i in 0..<8 where (t >> (2 * i)) & 3 == 3 { e |= 1 << i }
+        empty = e
+    }
+
+    /// fxsave's abridged tag byte: bit i set when physical register i is not empty.
+    public var abridgedTag: UInt8 { ~empty }
+}

@@ -1,0 +1,537 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The FPU's arithmetic, as one small interface over `F80` values: every function takes
+/// its operands, the control word (precision and rounding control, exception masks) and
+/// accumulates `X87Flag` bits (exceptions, C1 "rounded up", C2 for the partial-result
+/// instructions). The execution layer (X87Execute.swift) knows nothing of how results
+/// are computed.
+///
+/// What is exact, on which hosts:
+/// - add, subtract, multiply, divide, square root, conversions to and from integers,
+///   m32/m64/m80, packed BCD, frndint, fscale, fxtract, fprem, fprem1, comparisons and
+///   the constants are bit-exact on every host, in every precision and rounding mode, with
+///   the exceptions and C1 the hardware reports: they run on `SoftF80`, an integer
+///   implementation that rounds exactly once. On x86 hosts, `fastAdd`… compute the
+///   commonest case (normal operands, exponents far from the limits) on the host's own x87
+///   through `Float80` and derive the flags from an error-free transformation; the two
+///   paths give identical results (the tests check this).
+/// - f2xm1, fyl2x, fyl2xp1, fptan, fpatan, fsin, fcos, fsincos are approximate: on x86
+///   hosts they use the host libm's `Float80` functions (glibc's atan2l is the fpatan
+///   instruction itself; the others are within a few units in the last place of what the
+///   hardware's microcode returns, and are rounded to nearest whatever the rounding
+///   control says); elsewhere they are computed in `Double` (about 53 good bits). Their C1
+///   is 0 and PE is set for every result that is not exact by definition.
+enum X87Arithmetic {
+
+    // MARK: Basic operations
+
+    /// The arithmetic group by ModRM reg: 0 add, 1 mul, 4 a−b, 5 b−a, 6 a/b, 7 b/a.
+    @inline(__always)
+    static func arith(_ op: Int, _ a: F80, _ b: F80, cw: UInt16, flags: inout UInt16) -> F80 {
+        switch op {
+        case 0: return add(a, b, cw: cw, flags: &flags)
+        case 1: return mul(a, b, cw: cw, flags: &flags)
+        case 4: return sub(a, b, cw: cw, flags: &flags)
+        case 5: return sub(b, a, cw: cw, flags: &flags)
+        case 6: return div(a, b, cw: cw, flags: &flags)
+        default: return div(b, a, cw: cw, flags: &flags)
+        }
+    }
+
+    @inline(__always)
+    static func add(_ a: F80, _ b: F80, cw: UInt16, flags: inout UInt16) -> F80 {
+        #if arch(x86_64) || arch(i386)
+        if let r = HostFloat80.add(a, b, cw: cw, flags: &flags) { return r }
+        #endif
+        return SoftF80.add(a, b, cw: cw, flags: &flags)
+    }
+
+    @inline(__always)
+    static func sub(_ a: F80, _ b: F80, cw: UInt16, flags: inout UInt16) -> F80 {
+        // A NaN operand keeps its sign.
+        add(a, b.isNaN ? b : b.negated(), cw: cw, flags: &flags)
+    }
+
+    @inline(__always)
+    static func mul(_ a: F80, _ b: F80, cw: UInt16, flags: inout UInt16) -> F80 {
+        #if arch(x86_64) || arch(i386)
+        if let r = HostFloat80.mul(a, b, cw: cw, flags: &flags) { return r }
+        #endif
+        return SoftF80.mul(a, b, cw: cw, flags: &flags)
+    }
+
+    @inline(__always)
+    static func div(_ a: F80, _ b: F80, cw: UInt16, flags: inout UInt16) -> F80 {
+        #if arch(x86_64) || arch(i386)
+        if let r = HostFloat80.div(a, b, cw: cw, flags: &flags) { return r }
+        #endif
+        return SoftF80.div(a, b, cw: cw, flags: &flags)
+    }
+
+    static func sqrt(_ a: F80, cw: UInt16, flags: inout UInt16) -> F80 {
+        #if arch(x86_64) || arch(i386)
+        if let r = HostFloat80.sqrt(a, cw: cw, flags: &flags) { return r }
+        #endif
+        return SoftF80.sqrt(a, cw: cw, flags: &flags)
+    }
+
+    // MARK: Conversions
+
+    @inline(__always) static func fromInt(_ v: Int64) -> F80 { SoftF80.fromInt(v) }
+
+    static func toInt(_ a: F80, bits: Int, rc: Int, flags: inout UInt16) -> Int64? {
+        SoftF80.toInt(a, bits: bits, rc: rc, flags: &flags)
+    }
+
+    /// m32/m64 to a register value. `quiet`: a load (fld), which quiets a signaling NaN
+    /// and raises #IA; an arithmetic operand keeps it signaling for the operation.
+    @inline(__always)
+    static func widen(_ v: UInt64, double: Bool, quiet: Bool, flags: inout UInt16) -> F80 {
+        if quiet { return SoftF80.fromBinary(v, double: double, flags: &flags) }
+        var fl: UInt16 = 0
+        var r = SoftF80.fromBinary(v, double: double, flags: &fl)
+        if fl & X87Flag.invalid != 0 { r.sig &= ~F80.quietBit }   // still signaling
+        flags |= fl & ~X87Flag.invalid
+        return r
+    }
+
+    static func narrow(_ a: F80, double: Bool, cw: UInt16, flags: inout UInt16) -> UInt64? {
+        SoftF80.toBinary(a, double: double, cw: cw, flags: &flags)
+    }
+
+    static func roundToIntegral(_ a: F80, cw: UInt16, flags: inout UInt16) -> F80 {
+        SoftF80.roundToIntegral(a, rc: X87Control.rounding(cw), flags: &flags)
+    }
+
+    // MARK: Constants
+
+    /// fld1, fldl2t, fldl2e, fldpi, fldlg2, fldln2, fldz. The hardware keeps the
+    /// irrational ones with extra bits and rounds them by the rounding control (without
+    /// setting PE or C1).
+    static func constant(_ k: Int, rc: Int) -> F80 {
+        switch k {
+        case 0: return F80.one
+        case 1:   // log2(10): the nearest value is below it
+            return F80(sig: rc == X87Control.roundUp ? 0xd49a_784b_cd1b_8aff : 0xd49a_784b_cd1b_8afe, se: 0x4000)
+        case 2, 3, 4, 5:
+            // log2(e), pi, log10(2), ln(2): the nearest values are above them.
+            let nearest: (UInt64, UInt16)
+            switch k {
+            case 2: nearest = (0xb8aa_3b29_5c17_f0bc, 0x3fff)
+            case 3: nearest = (0xc90f_daa2_2168_c235, 0x4000)
+            case 4: nearest = (0x9a20_9a84_fbcf_f799, 0x3ffd)
+            default: nearest = (0xb172_17f7_d1cf_79ac, 0x3ffe)
+            }
+            let down = rc == X87Control.roundDown || rc == X87Control.roundChop
+            return F80(sig: nearest.0 - (down ? 1 : 0), se: nearest.1)
+        default: return F80.zero
+        }
+    }
+
+    // MARK: Packed BCD
+
+    /// fbld: 18 digits, sign in bit 7 of byte 9. Digits above 9 are taken at face value.
+    static func fromPackedBCD(_ raw: F80) -> F80 {
+        var v: Int64 = 0
+        for byte in stride(from: 8, through: 0, by: -1) {
+            let b = Int64((raw.sig >> (8 * UInt64(byte))) & 0xff)
+            v = v &* 100 &+ (b >> 4) &* 10 &+ (b & 0xf)
+        }
+        var r = SoftF80.fromInt(v)
+        if raw.se & 0x8000 != 0 { r = r.negated() }
+        return r
+    }
+
+    /// fbstp: rounds to an integer under `rc`; out of range (|x| ≥ 10^18), NaN and infinity
+    /// are invalid (the caller stores the BCD indefinite).
+    static func toPackedBCD(_ a: F80, rc: Int, flags: inout UInt16) -> F80 {
+        var fl: UInt16 = 0
+        guard let v = SoftF80.toInt(a, bits: 64, rc: rc, flags: &fl), v.magnitude < 1_000_000_000_000_000_000 else {
+            flags |= X87Flag.invalid
+            return F80.indefinite
+        }
+        flags |= fl
+        var m = v.magnitude
+        var sig: UInt64 = 0
+        for byte in 0..<8 {
+            let lo = m % 10; m /= 10
+            let hi = m % 10; m /= 10
+            sig |= (hi << 4 | lo) << (8 * UInt64(byte))
+        }
+        let lo = m % 10; m /= 10
+        let hi = m % 10
+        return F80(sig: sig, se: UInt16(hi << 4 | lo) | (a.sign ? 0x8000 : 0))
+    }
+
+    // MARK: Comparison and classification
+
+    /// C3 C2 C0 of a comparison: 000 a > b, 001 a < b, 100 equal, 111 unordered.
+    static func compare(_ a: F80, _ b: F80, quiet: Bool, flags: inout UInt16) -> UInt16 {
+        let ka = a.kind, kb = b.kind
+        let unordered = X87Flag.c0 | X87Flag.c2 | X87Flag.c3
+        if ka == .unsupported || kb == .unsupported {
+            flags |= X87Flag.invalid
+            return unordered
+        }
+        let aNaN = ka == .quietNaN || ka == .signalingNaN, bNaN = kb == .quietNaN || kb == .signalingNaN
+        if aNaN || bNaN {
+            if !quiet || ka == .signalingNaN || kb == .signalingNaN { flags |= X87Flag.invalid }
+            return unordered
+        }
+        if ka == .denormal || kb == .denormal { flags |= X87Flag.denormal }
+        let o = order(a, ka, b, kb)
+        return o == 0 ? X87Flag.c3 : (o < 0 ? X87Flag.c0 : 0)
+    }
+
+    /// −1, 0, 1 for two numbers (no NaNs).
+    static func order(_ a: F80, _ ka: F80.Kind, _ b: F80, _ kb: F80.Kind) -> Int {
+        if ka == .zero && kb == .zero { return 0 }
+        if a.sign != b.sign { return a.sign ? -1 : 1 }
+        let mag: Int
+        if ka == .zero { mag = -1 } else if kb == .zero { mag = 1 } else if ka == .infinity || kb == .infinity {
+            mag = ka == kb ? 0 : (ka == .infinity ? 1 : -1)
+        } else {
+            let (ea, sa) = SoftF80.unpack(a), (eb, sb) = SoftF80.unpack(b)
+            mag = ea != eb ? (ea < eb ? -1 : 1) : (sa == sb ? 0 : (sa < sb ? -1 : 1))
+        }
+        return a.sign ? -mag : mag
+    }
+
+    /// fxam: C1 = sign; C3 C2 C0 = class.
+    static func examine(_ a: F80, empty: Bool) -> UInt16 {
+        var cc: UInt16 = a.sign ? X87Flag.c1 : 0
+        if empty { return cc | X87Flag.c3 | X87Flag.c0 }
+        switch a.kind {
+        case .unsupported: break
+        case .quietNaN, .signalingNaN: cc |= X87Flag.c0
+        case .normal: cc |= X87Flag.c2
+        case .infinity: cc |= X87Flag.c2 | X87Flag.c0
+        case .zero: cc |= X87Flag.c3
+        case .denormal: cc |= X87Flag.c3 | X87Flag.c2
+        }
+        return cc
+    }
+
+    // MARK: fprem, fprem1, fscale, fxtract
+
+    /// fprem (truncating quotient) and fprem1 (IEEE, nearest quotient): ST(0) mod ST(1).
+    /// Returns the result and C0 C1 C2 C3: the low three quotient bits (C0 = q2, C3 = q1,
+    /// C1 = q0) for a complete reduction, C2 alone for a partial one (exponent difference
+    /// of 64 or more, reduced by 32 to 63).
+    static func remainder(_ x: F80, _ y: F80, ieee: Bool, cw: UInt16, flags: inout UInt16) -> (F80, UInt16) {
+        let kx = x.kind, ky = y.kind
+        if let r = SoftF80.nanOrUnsupported(x, kx, y, ky, flags: &flags) { return (r, 0) }
+        if kx == .infinity || ky == .zero { return (SoftF80.invalid(&flags), 0) }
+        if kx == .denormal || ky == .denormal { flags |= X87Flag.denormal }
+        if kx == .zero || ky == .infinity {
+            // A denormal dividend comes back as it is (normalized? no: unchanged).
+            return (x, 0)
+        }
+        let (ex, sx) = SoftF80.unpack(x), (ey, sy) = SoftF80.unpack(y)
+        let d = ex - ey
+        var sign = x.sign
+        var r: UInt64
+        var rExp: Int32       // exponent of r's bit 63 if normalized from weight 2^(rExp−63)
+        var cc: UInt16 = 0
+        if d >= 64 {
+            // Partial remainder: reduce the exponent difference by n in 32…63.
+            let n = Int32((d & 31) | 32)
+            let (h, l) = (sx >> (64 - n), sx << n)
+            let (_, r1) = sy.dividingFullWidth((high: 0, low: h))
+            let (_, rr) = sy.dividingFullWidth((high: r1, low: l))
+            r = rr
+            rExp = ex - n
+            cc = X87Flag.c2
+        } else if d < 0 {
+            // |x| < |y|: the truncated quotient is 0. The nearest one (fprem1) is 1 when
+            // d = −1 and |x| > |y|/2, i.e. sx > sy (a tie rounds to the even 0).
+            if !ieee || d < -1 || sx <= sy { return (x, 0) }
+            // |y| − |x| = (2·sy − sx)·2^(ey−64), less than 2^64 as sx > sy.
+            r = (sy << 1) &- sx
+            rExp = ey - 1
+            sign = !sign
+            cc = X87Flag.c1
+        } else {
+            // Complete: q = floor(sx·2^d / sy), r = sx·2^d mod sy at weight 2^(ey−63).
+            let h: UInt64 = d == 0 ? 0 : sx >> (64 - d)
+            let l: UInt64 = sx << d
+            let (qh, r1) = sy.dividingFullWidth((high: 0, low: h))
+            let (ql, rr) = sy.dividingFullWidth((high: r1, low: l))
+            _ = qh
+            var q = ql
+            r = rr
+            rExp = ey
+            if ieee {
+                // Round the quotient to nearest, ties to even: compare 2r with sy.
+                let twice = r >> 63 == 1 || r << 1 > sy
+                let tie = r >> 63 == 0 && r << 1 == sy
+                if twice || (tie && q & 1 == 1) {
+                    r = sy &- r
+                    q &+= 1
+                    sign = !sign
+                }
+            }
+            if q & 1 != 0 { cc |= X87Flag.c1 }
+            if q & 2 != 0 { cc |= X87Flag.c3 }
+            if q & 4 != 0 { cc |= X87Flag.c0 }
+        }
+        if r == 0 { return (F80(sign: x.sign, biasedExp: 0, sig: 0), cc) }
+        return (packExact(sign, rExp, r, cw: cw, flags: &flags), cc)
+    }
+
+    /// r·2^(exp−63) (r not necessarily normalized), exact: only an underflow to a denormal
+    /// can be reported.
+    static func packExact(_ sign: Bool, _ exp: Int32, _ r: UInt64, cw: UInt16, flags: inout UInt16) -> F80 {
+        let lz = Int32(r.leadingZeroBitCount)
+        let f = SoftF80.Format(precision: 64, emin: -16382, emax: 16383)
+        let rr = SoftF80.round(sign, exp - lz, r << lz, 0, f, rc: X87Control.rounding(cw),
+                               trapUnderflow: cw & X87Flag.underflow == 0, trapOverflow: cw & X87Flag.overflow == 0,
+                               flags: &flags)
+        return SoftF80.pack80(sign, rr)
+    }
+
+    /// fscale: ST(0) · 2^trunc(ST(1)).
+    static func scale(_ x: F80, _ y: F80, cw: UInt16, flags: inout UInt16) -> F80 {
+        let kx = x.kind, ky = y.kind
+        if let r = SoftF80.nanOrUnsupported(x, kx, y, ky, flags: &flags) { return r }
+        if ky == .infinity {
+            if kx == .denormal { flags |= X87Flag.denormal }
+            if y.sign {
+                if kx == .infinity { return SoftF80.invalid(&flags) }
+                return F80(sign: x.sign, biasedExp: 0, sig: 0)
+            }
+            if kx == .zero { return SoftF80.invalid(&flags) }
+            return F80(sign: x.sign, biasedExp: 0x7fff, sig: F80.integerBit)
+        }
+        if kx == .denormal || ky == .denormal { flags |= X87Flag.denormal }
+        if kx == .zero || kx == .infinity { return x }
+        // trunc(y), clamped: anything beyond ±2^16 scales every finite value out of range.
+        var n: Int32 = 0
+        if ky != .zero {
+            let (ey, sy) = SoftF80.unpack(y)
+            if ey >= 16 { n = 1 << 17 } else if ey >= 0 { n = Int32(sy >> (63 - UInt64(ey))) }
+            if y.sign { n = -n }
+        }
+        let (ex, sx) = SoftF80.unpack(x)
+        let f = SoftF80.Format(precision: X87Control.precision(cw), emin: -16382, emax: 16383)
+        let r = SoftF80.round(x.sign, ex + n, sx, 0, f, rc: X87Control.rounding(cw),
+                              trapUnderflow: cw & X87Flag.underflow == 0, trapOverflow: cw & X87Flag.overflow == 0,
+                              flags: &flags)
+        return SoftF80.pack80(x.sign, r)
+    }
+
+    /// fxtract: (exponent, significand) — ST(1) gets the unbiased exponent, ST(0) the
+    /// significand scaled to [1, 2).
+    static func extract(_ x: F80, cw: UInt16, flags: inout UInt16) -> (F80, F80) {
+        switch x.kind {
+        case .unsupported:
+            flags |= X87Flag.invalid
+            return (F80.indefinite, F80.indefinite)
+        case .quietNaN, .signalingNaN:
+            let q = SoftF80.propagateNaN(x, x, flags: &flags)
+            return (q, q)
+        case .zero:
+            flags |= X87Flag.zeroDivide
+            return (F80(sig: F80.integerBit, se: 0xffff), x)
+        case .infinity:
+            return (F80.infinity, x)
+        case .denormal:
+            flags |= X87Flag.denormal
+            fallthrough
+        case .normal:
+            let (e, s) = SoftF80.unpack(x)
+            return (SoftF80.fromInt(Int64(e)), F80(sign: x.sign, biasedExp: F80.bias, sig: s))
+        }
+    }
+
+    // MARK: Transcendental instructions (approximate; see the type's comment)
+
+    /// f2xm1: 2^x − 1 for −1 ≤ x ≤ 1.
+    static func f2xm1(_ x: F80, cw: UInt16, flags: inout UInt16) -> F80 {
+        switch x.kind {
+        case .unsupported: return SoftF80.invalid(&flags)
+        case .quietNaN, .signalingNaN: return SoftF80.propagateNaN(x, x, flags: &flags)
+        case .zero: return x
+        case .infinity: return x.sign ? F80(sign: true, biasedExp: F80.bias, sig: F80.integerBit) : x
+        case .denormal:
+            flags |= X87Flag.denormal
+            // 2^x − 1 ≈ x·ln 2: tiny.
+            return SoftF80.mul(x, constant(5, rc: 0), cw: cw | 0x0300, flags: &flags)
+        case .normal: break
+        }
+        flags |= X87Flag.precision
+        return Host.exp2m1(x)
+    }
+
+    /// fyl2x: y · log2(x).
+    static func yl2x(_ x: F80, _ y: F80, cw: UInt16, flags: inout UInt16) -> F80 {
+        let kx = x.kind, ky = y.kind
+        if let r = SoftF80.nanOrUnsupported(x, kx, y, ky, flags: &flags) { return r }
+        if x.sign && kx != .zero { return SoftF80.invalid(&flags) }
+        if kx == .denormal || ky == .denormal { flags |= X87Flag.denormal }
+        let xIsOne = x == F80.one
+        if kx == .zero {
+            if ky == .zero { return SoftF80.invalid(&flags) }
+            if ky != .infinity { flags |= X87Flag.zeroDivide }
+            return F80(sign: !y.sign, biasedExp: 0x7fff, sig: F80.integerBit)
+        }
+        if kx == .infinity {
+            if ky == .zero { return SoftF80.invalid(&flags) }
+            return F80(sign: y.sign, biasedExp: 0x7fff, sig: F80.integerBit)
+        }
+        if ky == .infinity {
+            if xIsOne { return SoftF80.invalid(&flags) }
+            let below = order(x, kx, F80.one, .normal) < 0
+            return F80(sign: y.sign != below, biasedExp: 0x7fff, sig: F80.integerBit)
+        }
+        if xIsOne { return F80(sign: y.sign, biasedExp: 0, sig: 0) }
+        if ky == .zero {
+            let below = order(x, kx, F80.one, .normal) < 0
+            return F80(sign: y.sign != below, biasedExp: 0, sig: 0)
+        }
+        flags |= X87Flag.precision
+        return Host.ylog2x(x, y)
+    }
+
+    /// fyl2xp1: y · log2(x + 1) for |x| < 1 − √2/2.
+    static func yl2xp1(_ x: F80, _ y: F80, cw: UInt16, flags: inout UInt16) -> F80 {
+        let kx = x.kind, ky = y.kind
+        if let r = SoftF80.nanOrUnsupported(x, kx, y, ky, flags: &flags) { return r }
+        if kx == .denormal || ky == .denormal { flags |= X87Flag.denormal }
+        if kx == .zero {
+            if ky == .infinity { return SoftF80.invalid(&flags) }
+            return F80(sign: x.sign != y.sign, biasedExp: 0, sig: 0)
+        }
+        if kx == .infinity {
+            if x.sign || ky == .zero { return SoftF80.invalid(&flags) }
+            return F80(sign: y.sign, biasedExp: 0x7fff, sig: F80.integerBit)
+        }
+        if ky == .infinity {
+            return F80(sign: x.sign != y.sign, biasedExp: 0x7fff, sig: F80.integerBit)
+        }
+        if ky == .zero { return F80(sign: x.sign != y.sign, biasedExp: 0, sig: 0) }
+        flags |= X87Flag.precision
+        return Host.ylog2xp1(x, y)
+    }
+
+    /// fpatan: atan(y / x) with the quadrant of (x, y).
+    static func atan2(_ y: F80, _ x: F80, cw: UInt16, flags: inout UInt16) -> F80 {
+        let kx = x.kind, ky = y.kind
+        if let r = SoftF80.nanOrUnsupported(y, ky, x, kx, flags: &flags) { return r }
+        if kx == .denormal || ky == .denormal { flags |= X87Flag.denormal }
+        // atan2(±0, x ≥ +0) is ±0 exactly; every other result (multiples of π/4 included)
+        // is inexact.
+        if ky == .zero && !x.sign { return y }
+        flags |= X87Flag.precision
+        return Host.arctan2(y, x)
+    }
+
+    /// Whether a trigonometric operand is out of range (C2 set, operand unchanged).
+    @inline(__always) static func trigOutOfRange(_ x: F80) -> Bool {
+        x.biasedExp >= F80.bias + 63 && x.biasedExp != 0x7fff
+    }
+
+    /// Common special cases of fsin, fcos, fptan, fsincos: nil when x is an ordinary
+    /// number to compute.
+    static func trigSpecial(_ x: F80, flags: inout UInt16) -> F80? {
+        switch x.kind {
+        case .unsupported, .infinity: return SoftF80.invalid(&flags)
+        case .quietNaN, .signalingNaN: return SoftF80.propagateNaN(x, x, flags: &flags)
+        case .denormal:
+            flags |= X87Flag.denormal
+            return nil
+        default: return nil
+        }
+    }
+
+    static func sin(_ x: F80, cw: UInt16, flags: inout UInt16) -> F80 {
+        if let r = trigSpecial(x, flags: &flags) { return r }
+        if trigOutOfRange(x) { flags |= X87Flag.c2; return x }
+        if x.kind == .zero { return x }
+        if x.kind == .denormal { flags |= X87Flag.precision | X87Flag.underflow; return x }
+        flags |= X87Flag.precision
+        return Host.sine(x)
+    }
+
+    static func cos(_ x: F80, cw: UInt16, flags: inout UInt16) -> F80 {
+        if let r = trigSpecial(x, flags: &flags) { return r }
+        if trigOutOfRange(x) { flags |= X87Flag.c2; return x }
+        if x.kind == .zero { return F80.one }
+        flags |= X87Flag.precision
+        if x.kind == .denormal { return F80.one }
+        return Host.cosine(x)
+    }
+
+    /// fptan: (tan x, 1.0) — the second value is pushed.
+    static func tan(_ x: F80, cw: UInt16, flags: inout UInt16) -> (F80, F80) {
+        if let r = trigSpecial(x, flags: &flags) { return (r, r) }
+        if trigOutOfRange(x) { flags |= X87Flag.c2; return (x, x) }
+        if x.kind == .zero { return (x, F80.one) }
+        if x.kind == .denormal { flags |= X87Flag.precision | X87Flag.underflow; return (x, F80.one) }
+        flags |= X87Flag.precision
+        return (Host.tangent(x), F80.one)
+    }
+
+    /// fsincos: (sin x, cos x) — cos is pushed.
+    static func sincos(_ x: F80, cw: UInt16, flags: inout UInt16) -> (F80, F80) {
+        if let r = trigSpecial(x, flags: &flags) { return (r, r) }
+        if trigOutOfRange(x) { flags |= X87Flag.c2; return (x, x) }
+        if x.kind == .zero { return (x, F80.one) }
+        flags |= X87Flag.precision
+        if x.kind == .denormal { flags |= X87Flag.underflow; return (x, F80.one) }
+        return (Host.sine(x), Host.cosine(x))
+    }
+}
+
+// MARK: - Host libm for the transcendental instructions
+
+#if arch(x86_64) || arch(i386)
+/// Host `Float80` (the host's own x87 format) and its libm.
+enum Host {
+    @inline(__always) static func float(_ x: F80) -> Float80 {
+        var f: Float80 = 0
+        withUnsafeMutableBytes(of: &f) {
+            $0.storeBytes(of: x.sig, as: UInt64.self)
+            $0.storeBytes(of: x.se, toByteOffset: 8, as: UInt16.self)
+        }
+        return f
+    }
+    @inline(__always) static func f80(_ f: Float80) -> F80 {
+        withUnsafeBytes(of: f) { F80(sig: $0.load(as: UInt64.self), se: $0.load(fromByteOffset: 8, as: UInt16.self)) }
+    }
+    static let ln2: Float80 = 0.693147180559945309417232121458176568
+    static func exp2m1(_ x: F80) -> F80 { f80(expm1l(float(x) * ln2)) }
+    static func ylog2x(_ x: F80, _ y: F80) -> F80 { f80(float(y) * log2l(float(x))) }
+    static func ylog2xp1(_ x: F80, _ y: F80) -> F80 { f80(float(y) * (log1pl(float(x)) / ln2)) }
+    static func arctan2(_ y: F80, _ x: F80) -> F80 { f80(atan2l(float(y), float(x))) }
+    static func sine(_ x: F80) -> F80 { f80(sinl(float(x))) }
+    static func cosine(_ x: F80) -> F80 { f80(cosl(float(x))) }
+    static func tangent(_ x: F80) -> F80 { f80(tanl(float(x))) }
+}
+#else
+/// Hosts without an x87: the transcendental instructions in `Double` — APPROXIMATE
+/// (about 53 correct bits instead of 64, and no extended exponent range). The basic
+/// arithmetic does not come through here: it is exact on every host (`SoftF80`).
+enum Host {
+    static func double(_ x: F80) -> Double {
+        var fl: UInt16 = 0
+        let bits = SoftF80.toBinary(x, double: true, cw: X87Control.initial, flags: &fl) ?? 0
+        return Double(bitPattern: bits)
+    }
+    static func f80(_ d: Double) -> F80 {
+        var fl: UInt16 = 0
+        return SoftF80.fromBinary(d.bitPattern, double: true, flags: &fl)
+    }
+    static func exp2m1(_ x: F80) -> F80 { f80(expm1(double(x) * 0.6931471805599453)) }
+    static func ylog2x(_ x: F80, _ y: F80) -> F80 { f80(double(y) * log2(double(x))) }
+    static func ylog2xp1(_ x: F80, _ y: F80) -> F80 { f80(double(y) * log1p(double(x)) / 0.6931471805599453) }
+    static func arctan2(_ y: F80, _ x: F80) -> F80 { f80(atan2(double(y), double(x))) }
+    static func sine(_ x: F80) -> F80 { f80(sin(double(x))) }
+    static func cosine(_ x: F80) -> F80 { f80(cos(double(x))) }
+    static func tangent(_ x: F80) -> F80 { f80(tan(double(x))) }
+}
+#endif

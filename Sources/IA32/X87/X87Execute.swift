@@ -1,0 +1,642 @@
+/// Executing x87 instructions: the stack discipline (TOP, tags, overflow and underflow),
+/// memory operands, the status word's exception flags and condition codes, the pending
+/// #MF of unmasked exceptions, and the last-instruction pointers. The arithmetic itself
+/// lives behind `X87Arithmetic`.
+///
+/// Exceptions (Intel SDM vol. 1, 8.5 and 4.9): each operation reports the exceptions it
+/// detects as flags. Masked, the flag is set and the instruction delivers the default
+/// result. Unmasked, the flag and ES are set and #MF is raised at the next waiting x87
+/// instruction (not this one); for invalid, denormal and divide-by-zero (detected before
+/// computing) the destination and the stack are left unchanged, for overflow and
+/// underflow a register destination gets the result with its exponent adjusted by
+/// ∓24576 and a memory destination is not written, and for precision the result is
+/// delivered normally.
+extension UnsafeMutablePointer where Pointee == CPUState {
+    @inline(__always) var fpu: UnsafeMutablePointer<FPUState> {
+        UnsafeMutableRawPointer(self).advanced(by: MemoryLayout<CPUState>.offset(of: \CPUState.fpu)!)
+            .assumingMemoryBound(to: FPUState.self)
+    }
+
+    /// Executes an `.x87` instruction (including fwait).
+    func x87(_ i: Ins) {
+        let f = fpu
+        let form = unsafeBitCast(UInt8(truncatingIfNeeded: i.imm), to: X87Op.self)
+        if _slowPath(f.pointee.sw & X87Flag.errorSummary != 0 && form.rawValue < X87Op.firstNonWaiting) {
+            raise(Vector.fpuError)
+            return
+        }
+        if form.rawValue < X87Op.firstControl {
+            f.pointee.fip = i.next &- UInt32(i.length)
+            f.pointee.fcs = pointee.seg.regs.1.selector
+            f.pointee.fop = UInt16(truncatingIfNeeded: i.imm2)
+        }
+        switch form {
+        case .invalid: raise(Vector.invalidOpcode)
+
+        case .arithM32:
+            let e = ea(i)
+            let v = read(Int(i.seg), e, 4)
+            if faulted { return }
+            notePointer(i, e)
+            var fl: UInt16 = 0
+            let b = X87Arithmetic.widen(UInt64(v), double: false, quiet: false, flags: &fl)
+            arithWithST0(Int(i.reg), b, fl)
+        case .arithM64:
+            let e = ea(i)
+            let v = read64(i, e)
+            if faulted { return }
+            notePointer(i, e)
+            var fl: UInt16 = 0
+            let b = X87Arithmetic.widen(v, double: true, quiet: false, flags: &fl)
+            arithWithST0(Int(i.reg), b, fl)
+        case .arithI16:
+            let e = ea(i)
+            let v = read(Int(i.seg), e, 2)
+            if faulted { return }
+            notePointer(i, e)
+            arithWithST0(Int(i.reg), X87Arithmetic.fromInt(Int64(Int16(truncatingIfNeeded: v))), 0)
+        case .arithI32:
+            let e = ea(i)
+            let v = read(Int(i.seg), e, 4)
+            if faulted { return }
+            notePointer(i, e)
+            arithWithST0(Int(i.reg), X87Arithmetic.fromInt(Int64(Int32(bitPattern: v))), 0)
+        case .arithST0:
+            arithRegisters(Int(i.reg), Int(i.rm), dest: 0, pop: false)
+        case .arithSTi:
+            arithRegisters(Int(i.reg), Int(i.rm), dest: Int(i.rm), pop: false)
+        case .arithSTiPop:
+            arithRegisters(Int(i.reg), Int(i.rm), dest: Int(i.rm), pop: true)
+
+        // Loads
+        case .fld32:
+            let e = ea(i)
+            let v = read(Int(i.seg), e, 4)
+            if faulted { return }
+            notePointer(i, e)
+            var fl: UInt16 = 0
+            let x = X87Arithmetic.widen(UInt64(v), double: false, quiet: true, flags: &fl)
+            pushValue(x, fl)
+        case .fld64:
+            let e = ea(i)
+            let v = read64(i, e)
+            if faulted { return }
+            notePointer(i, e)
+            var fl: UInt16 = 0
+            let x = X87Arithmetic.widen(v, double: true, quiet: true, flags: &fl)
+            pushValue(x, fl)
+        case .fld80:
+            let e = ea(i)
+            let x = read80(i, e)
+            if faulted { return }
+            notePointer(i, e)
+            pushValue(x, 0)
+        case .fldST:
+            let src = Int(i.rm)
+            var fl: UInt16 = 0
+            var x = f.st(src)
+            if f.isEmpty(src) { x = F80.indefinite; fl = X87Flag.invalid | X87Flag.stackFault }
+            pushValue(x, fl)
+        case .fild16:
+            let e = ea(i)
+            let v = read(Int(i.seg), e, 2)
+            if faulted { return }
+            notePointer(i, e)
+            pushValue(X87Arithmetic.fromInt(Int64(Int16(truncatingIfNeeded: v))), 0)
+        case .fild32:
+            let e = ea(i)
+            let v = read(Int(i.seg), e, 4)
+            if faulted { return }
+            notePointer(i, e)
+            pushValue(X87Arithmetic.fromInt(Int64(Int32(bitPattern: v))), 0)
+        case .fild64:
+            let e = ea(i)
+            let v = read64(i, e)
+            if faulted { return }
+            notePointer(i, e)
+            pushValue(X87Arithmetic.fromInt(Int64(bitPattern: v)), 0)
+        case .fbld:
+            let e = ea(i)
+            let x = read80(i, e)
+            if faulted { return }
+            notePointer(i, e)
+            pushValue(X87Arithmetic.fromPackedBCD(x), 0)
+        case .fldConst:
+            pushValue(X87Arithmetic.constant(Int(i.rm), rc: X87Control.rounding(f.pointee.cw)), 0)
+
+        // Stores
+        case .fst32, .fstp32:
+            storeBinary(i, double: false, pop: form == .fstp32)
+        case .fst64, .fstp64:
+            storeBinary(i, double: true, pop: form == .fstp64)
+        case .fstp80:
+            let e = ea(i)
+            let a = linear(Int(i.seg), e, 10, write: true)
+            if faulted || !probeWrite(a, 10) { return }
+            notePointer(i, e)
+            var x = f.st(0)
+            var fl: UInt16 = 0
+            if f.isEmpty(0) {
+                fl = X87Flag.invalid | X87Flag.stackFault
+                if f.pointee.cw & X87Flag.invalid == 0 { finish(fl); return }
+                x = F80.indefinite
+            }
+            write32L(a, UInt32(truncatingIfNeeded: x.sig))
+            write32L(a &+ 4, UInt32(truncatingIfNeeded: x.sig >> 32))
+            write16L(a &+ 8, UInt32(x.se))
+            f.pop()
+            finish(fl)
+        case .fstST, .fstpST:
+            var x = f.st(0)
+            var fl: UInt16 = 0
+            if f.isEmpty(0) {
+                fl = X87Flag.invalid | X87Flag.stackFault
+                if f.pointee.cw & X87Flag.invalid == 0 { finish(fl); return }
+                x = F80.indefinite
+            }
+            f.setST(Int(i.rm), x)
+            if form == .fstpST { f.pop() }
+            finish(fl)
+        case .fist16, .fistp16, .fisttp16:
+            storeInteger(i, bits: 16, pop: form != .fist16, truncate: form == .fisttp16)
+        case .fist32, .fistp32, .fisttp32:
+            storeInteger(i, bits: 32, pop: form != .fist32, truncate: form == .fisttp32)
+        case .fistp64, .fisttp64:
+            storeInteger(i, bits: 64, pop: true, truncate: form == .fisttp64)
+        case .fbstp:
+            let e = ea(i)
+            let a = linear(Int(i.seg), e, 10, write: true)
+            if faulted || !probeWrite(a, 10) { return }
+            notePointer(i, e)
+            var fl: UInt16 = 0
+            let x: F80
+            if f.isEmpty(0) {
+                fl = X87Flag.invalid | X87Flag.stackFault
+                x = F80.indefinite
+            } else {
+                x = X87Arithmetic.toPackedBCD(f.st(0), rc: X87Control.rounding(f.pointee.cw), flags: &fl)
+            }
+            if fl & X87Flag.invalid != 0 && f.pointee.cw & X87Flag.invalid == 0 { finish(fl); return }
+            let out = fl & X87Flag.invalid != 0 ? F80(sig: 0xc000_0000_0000_0000, se: 0xffff) : x
+            write32L(a, UInt32(truncatingIfNeeded: out.sig))
+            write32L(a &+ 4, UInt32(truncatingIfNeeded: out.sig >> 32))
+            write16L(a &+ 8, UInt32(out.se))
+            f.pop()
+            finish(fl)
+
+        // Register operations
+        case .fxch:
+            let j = Int(i.rm)
+            var fl: UInt16 = 0
+            var a = f.st(0), b = f.st(j)
+            if f.isEmpty(0) || f.isEmpty(j) {
+                fl = X87Flag.invalid | X87Flag.stackFault
+                if f.pointee.cw & X87Flag.invalid == 0 { finish(fl); return }
+                if f.isEmpty(0) { a = F80.indefinite }
+                if f.isEmpty(j) { b = F80.indefinite }
+            }
+            f.setST(0, b); f.markValid(0)
+            f.setST(j, a); f.markValid(j)
+            finish(fl)
+        case .fnop:
+            finish(0)
+        case .fchs, .fabs, .f2xm1, .fsqrt, .frndint, .fsin, .fcos:
+            unaryOnST0(form)
+        case .ftst:
+            compareST0(with: F80.zero, operandFlags: 0, quiet: false, pops: 0, eflags: false, emptyOther: false)
+        case .fxam:
+            f.pointee.sw = (f.pointee.sw & ~X87Flag.conditions) | X87Arithmetic.examine(f.st(0), empty: f.isEmpty(0))
+        case .fyl2x, .fyl2xp1, .fpatan, .fscale, .fprem, .fprem1:
+            binaryOnST0ST1(form)
+        case .fptan, .fsincos, .fxtract:
+            twoResults(form)
+        case .fdecstp:
+            f.pointee.top = (f.pointee.top &- 1) & 7
+            f.pointee.sw &= ~X87Flag.c1
+        case .fincstp:
+            f.pointee.top = (f.pointee.top &+ 1) & 7
+            f.pointee.sw &= ~X87Flag.c1
+        case .fcmov:
+            let cc: Bool
+            switch i.reg & 3 {
+            case 0: cc = cf
+            case 1: cc = zf
+            case 2: cc = cf || zf
+            default: cc = pf
+            }
+            let j = Int(i.rm)
+            if f.isEmpty(0) || f.isEmpty(j) {
+                let fl = X87Flag.invalid | X87Flag.stackFault
+                if f.pointee.cw & X87Flag.invalid != 0 {
+                    // Masked: the empty operands read as the indefinite.
+                    let src = f.isEmpty(j) ? F80.indefinite : f.st(j)
+                    if f.isEmpty(0) { f.setST(0, F80.indefinite); f.markValid(0) }
+                    if cc != (i.sub & 1 != 0) { f.setST(0, src); f.markValid(0) }
+                }
+                finish(fl)
+                return
+            }
+            if cc != (i.sub & 1 != 0) { f.setST(0, f.st(j)) }
+            f.pointee.sw &= ~X87Flag.c1
+        case .fcom, .fcomp:
+            compareRegisters(Int(i.rm), quiet: false, pops: form == .fcomp ? 1 : 0, eflags: false)
+        case .fucom, .fucomp:
+            compareRegisters(Int(i.rm), quiet: true, pops: form == .fucomp ? 1 : 0, eflags: false)
+        case .fcompp:
+            compareRegisters(1, quiet: false, pops: 2, eflags: false)
+        case .fucompp:
+            compareRegisters(1, quiet: true, pops: 2, eflags: false)
+        case .fcomi, .fcomip:
+            compareRegisters(Int(i.rm), quiet: false, pops: form == .fcomip ? 1 : 0, eflags: true)
+        case .fucomi, .fucomip:
+            compareRegisters(Int(i.rm), quiet: true, pops: form == .fucomip ? 1 : 0, eflags: true)
+        case .ffree:
+            f.pointee.empty |= 1 << ((f.pointee.top + Int(i.rm)) & 7)
+        case .ffreep:
+            f.pointee.empty |= 1 << ((f.pointee.top + Int(i.rm)) & 7)
+            f.pop()
+
+        // Control
+        case .fldcw:
+            let v = read(Int(i.seg), ea(i), 2)
+            if faulted { return }
+            f.loadControlWord(UInt16(truncatingIfNeeded: v))
+        case .fnstcw:
+            write(Int(i.seg), ea(i), 2, UInt32(f.pointee.cw))
+        case .fnstsw:
+            write(Int(i.seg), ea(i), 2, UInt32(f.pointee.statusWord))
+        case .fnstswAX:
+            setR16(0, UInt32(f.pointee.statusWord))
+        case .fnclex:
+            f.pointee.sw &= ~(X87Flag.exceptions | X87Flag.stackFault | X87Flag.errorSummary | X87Flag.busy)
+        case .fninit:
+            f.pointee.initialize()
+        case .fwait:
+            break
+        case .fldenv, .frstor, .fnstenv, .fnsave:
+            environment(i, form)
+        case .fxsave, .fxrstor:
+            raise(Vector.invalidOpcode)
+        }
+    }
+
+    // MARK: Memory operands
+
+    @inline(__always) func read64(_ i: Ins, _ e: UInt32) -> UInt64 {
+        let a = linear(Int(i.seg), e, 8)
+        if faulted { return 0 }
+        let lo = read32L(a)
+        if faulted { return 0 }
+        let hi = read32L(a &+ 4)
+        return UInt64(hi) << 32 | UInt64(lo)
+    }
+
+    @inline(__always) func read80(_ i: Ins, _ e: UInt32) -> F80 {
+        let a = linear(Int(i.seg), e, 10)
+        if faulted { return F80.zero }
+        let lo = read32L(a)
+        if faulted { return F80.zero }
+        let hi = read32L(a &+ 4)
+        if faulted { return F80.zero }
+        let se = read16L(a &+ 8)
+        return F80(sig: UInt64(hi) << 32 | UInt64(lo), se: UInt16(truncatingIfNeeded: se))
+    }
+
+    /// Records the data pointer of an instruction with a memory operand.
+    @inline(__always) func notePointer(_ i: Ins, _ e: UInt32) {
+        let f = fpu
+        f.pointee.fdp = e
+        f.pointee.fds = pointee.seg[Int(i.seg)].selector
+    }
+
+    // MARK: Status
+
+    /// Merges an instruction's exception flags and C1 into the status word and sets ES
+    /// (and B) for an unmasked one. C1 is replaced; C0, C2 and C3 are left alone.
+    @inline(__always) func finish(_ flags: UInt16) {
+        let f = fpu
+        var sw = (f.pointee.sw & ~X87Flag.c1) | (flags & (X87Flag.c1 | X87Flag.exceptions | X87Flag.stackFault))
+        if _slowPath(sw & ~f.pointee.cw & X87Flag.exceptions != 0) { sw |= X87Flag.errorSummary | X87Flag.busy }
+        f.pointee.sw = sw
+    }
+
+    /// Whether an unmasked invalid, denormal or divide-by-zero exception stops the
+    /// instruction before it writes anything.
+    @inline(__always) func blocked(_ flags: UInt16) -> Bool {
+        flags & X87Flag.preComputation & ~fpu.pointee.cw != 0
+    }
+
+    // MARK: Arithmetic
+
+    /// ST(0) ← ST(0) op b (b from memory; `fl` holds the flags its conversion raised), or a
+    /// comparison for ops 2 and 3.
+    @inline(__always) func arithWithST0(_ op: Int, _ b: F80, _ fl: UInt16) {
+        let f = fpu
+        if op == 2 || op == 3 {
+            compareST0(with: b, operandFlags: fl, quiet: false, pops: op == 3 ? 1 : 0, eflags: false, emptyOther: false)
+            return
+        }
+        var flags = fl
+        var r: F80
+        if _slowPath(f.isEmpty(0)) {
+            flags = X87Flag.invalid | X87Flag.stackFault
+            r = F80.indefinite
+        } else {
+            r = X87Arithmetic.arith(op, f.st(0), b, cw: f.pointee.cw, flags: &flags)
+        }
+        if _slowPath(blocked(flags)) { finish(flags & ~X87Flag.c1); return }
+        f.setST(0, r)
+        finish(flags)
+    }
+
+    /// The register forms: dest ← ST(0) op ST(j) (reg 4/6), ST(j) op ST(0) (reg 5/7).
+    @inline(__always) func arithRegisters(_ op: Int, _ j: Int, dest: Int, pop: Bool) {
+        let f = fpu
+        if op == 2 || op == 3 {
+            compareRegisters(j, quiet: false, pops: op == 3 ? 1 : 0, eflags: false)
+            return
+        }
+        var flags: UInt16 = 0
+        var r: F80
+        if _slowPath(f.isEmpty(0) || f.isEmpty(j)) {
+            flags = X87Flag.invalid | X87Flag.stackFault
+            r = F80.indefinite
+        } else {
+            r = X87Arithmetic.arith(op, f.st(0), f.st(j), cw: f.pointee.cw, flags: &flags)
+        }
+        if _slowPath(blocked(flags)) { finish(flags & ~X87Flag.c1); return }
+        f.setST(dest, r)
+        f.markValid(dest)
+        if pop { f.pop() }
+        finish(flags)
+    }
+
+    /// ST(0) ← g(ST(0)) for the one-operand instructions.
+    func unaryOnST0(_ form: X87Op) {
+        let f = fpu
+        var flags: UInt16 = 0
+        var r: F80
+        if _slowPath(f.isEmpty(0)) {
+            flags = X87Flag.invalid | X87Flag.stackFault
+            r = F80.indefinite
+        } else {
+            let x = f.st(0), cw = f.pointee.cw
+            switch form {
+            case .fchs: r = x.negated()
+            case .fabs: r = x.magnitude()
+            case .f2xm1: r = X87Arithmetic.f2xm1(x, cw: cw, flags: &flags)
+            case .fsqrt: r = X87Arithmetic.sqrt(x, cw: cw, flags: &flags)
+            case .frndint: r = X87Arithmetic.roundToIntegral(x, cw: cw, flags: &flags)
+            case .fsin: r = X87Arithmetic.sin(x, cw: cw, flags: &flags)
+            default: r = X87Arithmetic.cos(x, cw: cw, flags: &flags)
+            }
+        }
+        if _slowPath(blocked(flags)) { finish(flags & ~X87Flag.c1); return }
+        f.setST(0, r)
+        f.markValid(0)
+        // fsin/fcos with an out-of-range operand leave it alone and set C2 (and only
+        // they report through C2; the others clear it).
+        f.pointee.sw &= ~X87Flag.c2
+        finish(flags & ~X87Flag.c2)
+        f.pointee.sw |= flags & X87Flag.c2
+    }
+
+    /// Pushes a loaded value, with stack overflow when ST(7) is not empty.
+    @inline(__always) func pushValue(_ x: F80, _ fl: UInt16) {
+        let f = fpu
+        var flags = fl
+        var v = x
+        let slot = (f.pointee.top &- 1) & 7
+        if _slowPath(f.pointee.empty & (1 << slot) == 0) {
+            flags = X87Flag.invalid | X87Flag.stackFault | X87Flag.c1
+            v = F80.indefinite
+        }
+        if _slowPath(blocked(flags)) { finish(flags); return }
+        f.pointee.top = slot
+        f.pointee.empty &= ~(1 << slot)
+        f.setPhysical(slot, v)
+        finish(flags)
+    }
+
+    func storeBinary(_ i: Ins, double: Bool, pop: Bool) {
+        let f = fpu
+        let size = double ? 8 : 4
+        let e = ea(i)
+        let a = linear(Int(i.seg), e, size, write: true)
+        if faulted || !probeWrite(a, size) { return }
+        notePointer(i, e)
+        var flags: UInt16 = 0
+        var bits: UInt64?
+        if _slowPath(f.isEmpty(0)) {
+            flags = X87Flag.invalid | X87Flag.stackFault
+            bits = double ? 0xfff8_0000_0000_0000 : 0xffc0_0000
+        } else {
+            bits = X87Arithmetic.narrow(f.st(0), double: double, cw: f.pointee.cw, flags: &flags)
+        }
+        guard let v = bits, !blocked(flags) else {
+            finish(flags & (bits == nil ? ~0 : ~X87Flag.c1))
+            return
+        }
+        write32L(a, UInt32(truncatingIfNeeded: v))
+        if double { write32L(a &+ 4, UInt32(truncatingIfNeeded: v >> 32)) }
+        if pop { f.pop() }
+        finish(flags)
+    }
+
+    func storeInteger(_ i: Ins, bits: Int, pop: Bool, truncate: Bool) {
+        let f = fpu
+        let size = bits / 8
+        let e = ea(i)
+        let a = linear(Int(i.seg), e, size, write: true)
+        if faulted || !probeWrite(a, size) { return }
+        notePointer(i, e)
+        var flags: UInt16 = 0
+        var v: Int64?
+        if _slowPath(f.isEmpty(0)) {
+            flags = X87Flag.invalid | X87Flag.stackFault
+            v = nil
+        } else {
+            let rc = truncate ? X87Control.roundChop : X87Control.rounding(f.pointee.cw)
+            v = X87Arithmetic.toInt(f.st(0), bits: bits, rc: rc, flags: &flags)
+        }
+        if _slowPath(blocked(flags)) { finish(flags & ~X87Flag.c1); return }
+        // The integer indefinite: the most negative integer of the size.
+        let raw: UInt64 = v.map { UInt64(bitPattern: $0) } ?? UInt64(1) << (bits - 1)
+        if bits == 16 { write16L(a, UInt32(truncatingIfNeeded: raw)) }
+        else {
+            write32L(a, UInt32(truncatingIfNeeded: raw))
+            if bits == 64 { write32L(a &+ 4, UInt32(truncatingIfNeeded: raw >> 32)) }
+        }
+        if pop { f.pop() }
+        finish(flags)
+    }
+
+    // MARK: Two-operand and two-result instructions
+
+    func binaryOnST0ST1(_ form: X87Op) {
+        let f = fpu
+        var flags: UInt16 = 0
+        let cw = f.pointee.cw
+        if _slowPath(f.isEmpty(0) || f.isEmpty(1)) {
+            flags = X87Flag.invalid | X87Flag.stackFault
+            if blocked(flags) { finish(flags); return }
+            switch form {
+            case .fprem, .fprem1, .fscale:
+                f.setST(0, F80.indefinite); f.markValid(0)
+            default:
+                f.setST(1, F80.indefinite); f.markValid(1)
+                f.pop()
+            }
+            finish(flags)
+            f.pointee.sw &= ~X87Flag.c2
+            return
+        }
+        let x = f.st(0), y = f.st(1)
+        switch form {
+        case .fprem, .fprem1:
+            let (r, cc) = X87Arithmetic.remainder(x, y, ieee: form == .fprem1, cw: cw, flags: &flags)
+            if blocked(flags) { finish(flags & ~X87Flag.c1); return }
+            f.setST(0, r)
+            finish(flags & ~X87Flag.c1)
+            f.pointee.sw = (f.pointee.sw & ~X87Flag.conditions) | cc
+        case .fscale:
+            let r = X87Arithmetic.scale(x, y, cw: cw, flags: &flags)
+            if blocked(flags) { finish(flags & ~X87Flag.c1); return }
+            f.setST(0, r)
+            finish(flags)
+        default:
+            let r: F80
+            switch form {
+            case .fyl2x: r = X87Arithmetic.yl2x(x, y, cw: cw, flags: &flags)
+            case .fyl2xp1: r = X87Arithmetic.yl2xp1(x, y, cw: cw, flags: &flags)
+            default: r = X87Arithmetic.atan2(y, x, cw: cw, flags: &flags)
+            }
+            if blocked(flags) { finish(flags & ~X87Flag.c1); return }
+            f.setST(1, r)
+            f.pop()
+            finish(flags)
+        }
+    }
+
+    func twoResults(_ form: X87Op) {
+        let f = fpu
+        var flags: UInt16 = 0
+        let cw = f.pointee.cw
+        let slot = (f.pointee.top &- 1) & 7
+        if _slowPath(f.isEmpty(0)) {
+            flags = X87Flag.invalid | X87Flag.stackFault
+            if blocked(flags) { finish(flags); return }
+            // Masked: both results are the indefinite.
+            f.setST(0, F80.indefinite); f.markValid(0)
+            f.pointee.top = slot
+            f.setPhysical(slot, F80.indefinite)
+            f.pointee.empty &= ~(1 << slot)
+            f.pointee.sw &= ~X87Flag.c2
+            finish(flags)
+            return
+        }
+        if _slowPath(f.pointee.empty & (1 << slot) == 0) {
+            flags = X87Flag.invalid | X87Flag.stackFault | X87Flag.c1
+            if blocked(flags) { finish(flags); return }
+            f.setST(0, F80.indefinite)
+            f.pointee.top = slot
+            f.setPhysical(slot, F80.indefinite)
+            f.pointee.sw &= ~X87Flag.c2
+            finish(flags)
+            return
+        }
+        let x = f.st(0)
+        let (st1, st0): (F80, F80)
+        switch form {
+        case .fptan: (st1, st0) = X87Arithmetic.tan(x, cw: cw, flags: &flags)
+        case .fsincos: (st1, st0) = X87Arithmetic.sincos(x, cw: cw, flags: &flags)
+        default: (st1, st0) = X87Arithmetic.extract(x, cw: cw, flags: &flags)
+        }
+        if blocked(flags) { finish(flags & ~X87Flag.c1); return }
+        if flags & X87Flag.c2 != 0 {
+            // Operand out of range (|x| ≥ 2^63): nothing changes but C2.
+            f.pointee.sw |= X87Flag.c2
+            finish(flags & ~X87Flag.c2)
+            return
+        }
+        f.setST(0, st1)
+        f.pointee.top = slot
+        f.setPhysical(slot, st0)
+        f.pointee.empty &= ~(1 << slot)
+        f.pointee.sw &= ~X87Flag.c2
+        finish(flags)
+    }
+
+    // MARK: Comparisons
+
+    /// fcom/fucom/fcomi families with ST(j).
+    func compareRegisters(_ j: Int, quiet: Bool, pops: Int, eflags: Bool) {
+        let f = fpu
+        compareST0(with: f.st(j), operandFlags: 0, quiet: quiet, pops: pops, eflags: eflags, emptyOther: f.isEmpty(j))
+    }
+
+    /// Compares ST(0) with `b`: C3 C2 C0 (or ZF PF CF) = 000 greater, 001 less, 100 equal,
+    /// 111 unordered. fcom raises #IA for any NaN, fucom only for signaling ones.
+    func compareST0(with b: F80, operandFlags: UInt16, quiet: Bool, pops: Int, eflags: Bool, emptyOther: Bool) {
+        let f = fpu
+        var flags = operandFlags
+        var cc: UInt16
+        if _slowPath(f.isEmpty(0) || emptyOther) {
+            flags = X87Flag.invalid | X87Flag.stackFault
+            cc = X87Flag.c0 | X87Flag.c2 | X87Flag.c3
+        } else {
+            cc = X87Arithmetic.compare(f.st(0), b, quiet: quiet, flags: &flags)
+        }
+        if _slowPath(blocked(flags)) {
+            finish(flags & ~X87Flag.c1)
+            return
+        }
+        if eflags {
+            var bits: UInt32 = 0
+            if cc & X87Flag.c0 != 0 { bits |= EFLAGS.cf }
+            if cc & X87Flag.c2 != 0 { bits |= EFLAGS.pf }
+            if cc & X87Flag.c3 != 0 { bits |= EFLAGS.zf }
+            setStatusFlags(bits, mask: EFLAGS.arith)
+        } else {
+            f.pointee.sw = (f.pointee.sw & ~(X87Flag.c0 | X87Flag.c2 | X87Flag.c3)) | cc
+        }
+        for _ in 0..<pops { f.pop() }
+        finish(flags & ~X87Flag.c1)
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == FPUState {
+    @inline(__always) func physicalIndex(_ i: Int) -> Int { (pointee.top &+ i) & 7 }
+
+    @inline(__always) func physical(_ p: Int) -> F80 {
+        UnsafeMutableRawPointer(self).load(fromByteOffset: p &* MemoryLayout<F80>.stride, as: F80.self)
+    }
+    @inline(__always) func setPhysical(_ p: Int, _ v: F80) {
+        UnsafeMutableRawPointer(self).storeBytes(of: v, toByteOffset: p &* MemoryLayout<F80>.stride, as: F80.self)
+    }
+    @inline(__always) func st(_ i: Int) -> F80 { physical(physicalIndex(i)) }
+    @inline(__always) func setST(_ i: Int, _ v: F80) { setPhysical(physicalIndex(i), v) }
+    @inline(__always) func isEmpty(_ i: Int) -> Bool { pointee.empty & (1 << physicalIndex(i)) != 0 }
+    @inline(__always) func markValid(_ i: Int) { pointee.empty &= ~(1 << physicalIndex(i)) }
+
+    /// Marks ST(0) empty and increments TOP.
+    @inline(__always) func pop() {
+        pointee.empty |= 1 << pointee.top
+        pointee.top = (pointee.top &+ 1) & 7
+    }
+
+    /// fldcw: reserved bits read back as the hardware returns them; an exception flag
+    /// that the new word unmasks becomes pending (ES).
+    func loadControlWord(_ v: UInt16) {
+        pointee.cw = (v & 0x1f3f) | 0x0040
+        updateErrorSummary()
+    }
+
+    func updateErrorSummary() {
+        if pointee.sw & ~pointee.cw & X87Flag.exceptions != 0 {
+            pointee.sw |= X87Flag.errorSummary | X87Flag.busy
+        } else {
+            pointee.sw &= ~(X87Flag.errorSummary | X87Flag.busy)
+        }
+    }
+}
