@@ -108,59 +108,67 @@ public final class CPU {
         let s = state
         var remaining = budget
         let cache = blocks
-        var previous: Int32 = -1
-        while remaining > 0 {
+        outer: while remaining > 0 {
+            // TF is noticed here: setting it raises `attention`, which leaves the block loop.
             if _slowPath(s.pointee.eflagsRaw & EFLAGS.tf != 0) {
                 let r = step()
                 remaining -= 1
-                previous = -1
                 if r != .budgetExhausted { return r }
                 continue
             }
-            let b = nextBlock(after: previous)
-            let block = cache.blocks + Int(b)
-            let first = cache.pool + Int(block.pointee.first)
-            var ip = first
-            let end = first + Int(block.pointee.count)
-            previous = b
-            repeat {
-                s.pointee.eip = ip.pointee.next
-                execute(s, UnsafePointer(ip))
-                if _slowPath(s.pointee.attention) {
-                    let executed = ip - first + 1
-                    let start = ip.pointee.next &- UInt32(ip.pointee.length)
-                    if let stop = finishSlow(start: start, executed: executed) { return stop }
-                    // Self-modifying code: the rest of this block may be stale.
-                    s.pointee.codeWritten = false
-                    remaining &-= executed
-                    previous = -1
-                    break
+            var b = nextBlock(after: -1)
+            while true {
+                let block = cache.blocks + Int(b)
+                let first = cache.pool + Int(block.pointee.first)
+                var ip = first
+                let end = first + Int(block.pointee.count)
+                // Only a block's last instruction reads EIP (branches, calls, int,
+                // sysenter); the others cannot, so EIP is set once per block. A fault
+                // in the middle finds its own address from the instruction.
+                s.pointee.eip = (end - 1).pointee.next
+                repeat {
+                    execute(s, UnsafePointer(ip))
+                    if _slowPath(s.pointee.attention) {
+                        let executed = ip - first + 1
+                        let start = ip.pointee.next &- UInt32(ip.pointee.length)
+                        // Unless a string instruction rewound itself to restart, carry on
+                        // after this instruction.
+                        if !(s.pointee.codeWritten && s.pointee.eip == start) && ip + 1 != end {
+                            s.pointee.eip = ip.pointee.next
+                        }
+                        if let stop = finishSlow(start: start, executed: executed) { return stop }
+                        // Self-modifying code or TF: start over from a fresh lookup.
+                        s.pointee.codeWritten = false
+                        remaining &-= executed
+                        continue outer
+                    }
+                    ip += 1
+                } while ip < end
+                let executed = end - first
+                remaining &-= executed
+                s.pointee.retired &+= UInt64(executed)
+                if _slowPath(remaining <= 0) { break outer }
+                // Block chaining: the successor this block jumped to last time.
+                let c = block.pointee.chain
+                if c >= 0 && block.pointee.chainEIP == s.pointee.eip && block.pointee.chainCPL == s.pointee.cpl
+                    && cache.blocks[Int(c)].valid {
+                    b = c
+                } else {
+                    b = nextBlock(after: b)
                 }
-                ip += 1
-            } while ip < end
-            if previous < 0 { continue }
-            let executed = end - first
-            remaining &-= executed
-            s.pointee.retired &+= UInt64(executed)
+            }
         }
         return .budgetExhausted
     }
 
-    /// The block to run at EIP. A block remembers the successor it last jumped to
-    /// (block chaining), which saves the hash lookup and permission check in loops.
-    @inline(__always)
+    /// Looks up (or decodes) the block at EIP and links `previous` to it, so the next
+    /// time the block loop follows the chain without the hash lookup and permission check.
+    @inline(never)
     private func nextBlock(after previous: Int32) -> Int32 {
         let s = state
         let cache = blocks
         let eip = s.pointee.eip
         let cpl = s.pointee.cpl
-        if previous >= 0 {
-            let p = cache.blocks + Int(previous)
-            let c = p.pointee.chain
-            if c >= 0 && p.pointee.chainEIP == eip && p.pointee.chainCPL == cpl && cache.blocks[Int(c)].valid {
-                return c
-            }
-        }
         var b = cache.lookup(eip)
         if b >= 0 {
             // The page may have lost its permission since the block was decoded.

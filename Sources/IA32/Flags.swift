@@ -102,6 +102,8 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     @inline(__always) func setEFLAGS(_ v: UInt32) {
         pointee.eflagsRaw = (v & 0x003f_7fd5) | EFLAGS.reserved1
         pointee.flags.op = .none
+        // Single-stepping starts: the run loop must leave its block loop to notice.
+        if _slowPath(v & EFLAGS.tf != 0) { pointee.attention = true }
     }
 
     /// Brings the arithmetic bits into `eflagsRaw` so individual bits can be changed.

@@ -76,19 +76,32 @@ extension UnsafeMutablePointer where Pointee == CPUState {
 
     @inline(__always) func add32(_ d: UInt32, _ s: UInt32) -> UInt32 {
         let r = d &+ s
-        pointee.flags = LazyFlags(op: .add, carryIn: false, sign: 0x8000_0000, dst: d, src: s, res: r)
+        recordFlags32(.add, d, s, r)
         return r
     }
 
     @inline(__always) func sub32(_ d: UInt32, _ s: UInt32) -> UInt32 {
         let r = d &- s
-        pointee.flags = LazyFlags(op: .sub, carryIn: false, sign: 0x8000_0000, dst: d, src: s, res: r)
+        recordFlags32(.sub, d, s, r)
         return r
     }
 
     @inline(__always) func logic32(_ r: UInt32) -> UInt32 {
-        pointee.flags = LazyFlags(op: .logic, carryIn: false, sign: 0x8000_0000, dst: 0, src: 0, res: r)
+        // A logic result's flags read only `res`: dst, src and carryIn may stay stale.
+        pointee.flags.op = .logic
+        pointee.flags.sign = 0x8000_0000
+        pointee.flags.res = r
         return r
+    }
+
+    /// Records a 32-bit add or sub field by field; carryIn is read only by adc, sbb,
+    /// inc and dec, which set it themselves.
+    @inline(__always) func recordFlags32(_ op: FlagOp, _ d: UInt32, _ s: UInt32, _ r: UInt32) {
+        pointee.flags.op = op
+        pointee.flags.sign = 0x8000_0000
+        pointee.flags.dst = d
+        pointee.flags.src = s
+        pointee.flags.res = r
     }
 
     // MARK: inc dec neg not test
