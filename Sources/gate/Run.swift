@@ -26,6 +26,12 @@ extension Gate {
         @Flag(name: .shortAndLong, help: "Report system calls Gate does not implement (they return -ENOSYS).")
         var verbose = false
 
+        @Flag(help: "Log every system call in strace's format, tagged with its entry path (also GATE_STRACE=1).")
+        var strace = false
+
+        @Option(help: "Write the --strace log to this file instead of standard error.")
+        var straceFile: String?
+
         @Argument(help: "The program to run.")
         var program: String
 
@@ -44,6 +50,22 @@ extension Gate {
             do {
                 kernel = try Kernel(options: options)
                 if verbose { kernel.notice = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } }
+                if strace || straceFile != nil || ProcessInfo.processInfo.environment["GATE_STRACE"] == "1" {
+                    let log: FileHandle
+                    if let straceFile {
+                        guard FileManager.default.createFile(atPath: straceFile, contents: nil),
+                              let h = FileHandle(forWritingAtPath: straceFile) else { fail("\(straceFile): cannot write", status: 1) }
+                        log = h
+                    } else {
+                        log = FileHandle.standardError
+                    }
+                    let formatter = StraceFormatter()
+                    let memory = kernel.process.memory
+                    kernel.syscallObserver = { path, number, entry, regs, result in
+                        log.write(Data((formatter.line(path: path, entry: entry, number: number, regs: regs,
+                                                       result: result, memory: memory) + "\n").utf8))
+                    }
+                }
                 try kernel.exec(path: program, arguments: [program] + arguments)
             } catch let e as ExecError {
                 fail(e.description, status: e.shellStatus)

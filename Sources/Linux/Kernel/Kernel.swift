@@ -53,8 +53,9 @@ public final class Kernel {
     public private(set) var lastFault: (PendingFault, UInt32)? = nil
     /// Called with a one-line notice (unimplemented calls); stderr by default.
     public var notice: (String) -> Void = { _ in }
-    /// Observes each call after its body ran: (path, number, regs at entry, result).
-    public var syscallObserver: ((EntryPath, SyscallEntry?, PtRegs, Int32) -> Void)? = nil
+    /// Observes each call after its body ran: (path, number, its table entry, the
+    /// registers at entry, the result).
+    public var syscallObserver: ((EntryPath, UInt32, SyscallEntry?, PtRegs, Int32) -> Void)? = nil
 
     public init(options: Options) throws {
         self.options = options
@@ -137,7 +138,7 @@ public final class Kernel {
                 }
             }
             cpu.setRegister(.eax, UInt32(bitPattern: result))
-            syscallObserver?(path, table[Int(number)], regs, result)
+            syscallObserver?(path, number, table[Int(number)], regs, result)
         } else if address == entry.notifyResume {
             // No work is ever flagged yet: signals arrive with the signals issue.
             process.memory.store32(KernelLayout.kernelStack + KernelLayout.tiFlags, 0)

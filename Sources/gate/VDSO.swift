@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import IA32
+import Linux
+
+extension Gate {
+    /// `gate vdso [--cpu MODEL] [-o FILE]`: linux-gate.so.1 as the model's kernel maps it.
+    struct VDSO: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "vdso",
+            abstract: "Write linux-gate.so.1, the vsyscall page, as the kernel builds it for a CPU model.",
+            discussion: """
+                The image is the sysenter one when the kernel's boot code enables SYSENTER \
+                on that CPU, else the int $0x80 one. Without -o, a hex dump of the \
+                page's ELF up to its section headers is printed.
+                """)
+
+        @Option(help: "CPU model (see `gate cpus`).")
+        var cpu: String = CPUModel.default.name
+
+        @Option(name: .shortAndLong, help: "Write the 4096-byte page to this file.")
+        var output: String?
+
+        func run() throws {
+            guard let model = CPUModel.named(cpu) else { throw ValidationError("unknown CPU model '\(cpu)'") }
+            // Boot a kernel on this CPU: its boot code decides which image gets mapped.
+            var options = Kernel.Options()
+            options.model = model
+            let kernel = try Kernel(options: options)
+            let image = kernel.boot.vdso
+            if let output {
+                guard FileManager.default.createFile(atPath: output, contents: Data(image.bytes)) else {
+                    fail("\(output): cannot write", status: 1)
+                }
+                print("wrote \(output): linux-gate.so.1, \(image.kind) image, __kernel_vsyscall at 0x\(String(image.vsyscall, radix: 16))")
+                return
+            }
+            print("linux-gate.so.1 for \(model.description): \(image.kind) image")
+            for (name, address) in image.symbols.sorted(by: { $0.value < $1.value }) {
+                print("  0x\(String(address, radix: 16))  \(name)")
+            }
+            let used = image.bytes.lastIndex { $0 != 0 }.map { ($0 + 16) & ~15 } ?? 0
+            for row in stride(from: 0, to: used, by: 16) {
+                let bytes = image.bytes[row..<min(row + 16, used)]
+                let hex = bytes.map { String(format: "%02x", $0) }.joined(separator: " ")
+                let text = String(bytes.map { (32...126).contains($0) ? Character(UnicodeScalar($0)) : "." })
+                print(String(format: "%08x  ", VDSOImage.base + UInt32(row)) + hex.padding(toLength: 48, withPad: " ", startingAt: 0) + " |\(text)|")
+            }
+        }
+    }
+}
