@@ -18,8 +18,8 @@ public struct StraceFormatter {
         var prefix = "[\(path.rawValue)] "
         if let pid { prefix = "[pid \(pid)] " + prefix }
         guard let entry else {
-            return prefix + "syscall_\(number)(" + args.prefix(3).map(hex).joined(separator: ", ")
-                + ") = -1 ENOSYS (Function not implemented)"
+            return prefix + StraceFormatter.align("syscall_\(number)(" + args.prefix(3).map(hex).joined(separator: ", ") + ")")
+                + "= -1 ENOSYS (Function not implemented)"
         }
         var shown: [String] = []
         for (i, kind) in entry.args.enumerated() where i < 6 {
@@ -27,7 +27,13 @@ public struct StraceFormatter {
         }
         // exit and exit_group do not return.
         let outcome = entry.name == "exit" || entry.name == "exit_group" ? "?" : formatResult(entry, result)
-        return prefix + "\(entry.name)(\(shown.joined(separator: ", "))) = " + outcome
+        return prefix + StraceFormatter.align("\(entry.name)(\(shown.joined(separator: ", ")))") + "= " + outcome
+    }
+
+    /// strace starts the result at column 40 (its `acolumn`), or one space after a
+    /// longer call.
+    static func align(_ call: String) -> String {
+        call.count >= 40 ? call + " " : call + String(repeating: " ", count: 40 - call.count)
     }
 
     func formatResult(_ entry: SyscallEntry, _ result: Int32) -> String {
