@@ -13,7 +13,7 @@ struct ProcessorTests {
         m.run([0xb8, 1, 0, 0, 0, 0x0f, 0xa2])
         #expect(m[.eax] == model.signature)
         #expect(m[.edx] == model.features)
-        #expect(m[.edx] & CPUModel.Feature.fpu == 0)   // no x87 yet: not advertised
+        #expect(m[.edx] & CPUModel.Feature.fpu != 0)   // every model has an x87
         #expect((m[.edx] & CPUModel.Feature.sep != 0) == (model != .pentium))
     }
 
@@ -67,9 +67,11 @@ struct ProcessorTests {
         #expect(TestMachine(model: .pentiumPro).run([0x0f, 0x34]) == .exception(PendingFault(vector: Vector.invalidOpcode)))
     }
 
-    @Test func x87RaisesDeviceNotAvailable() {
-        // fld1: no FPU is modelled yet (CR0.EM), so #NM.
-        #expect(TestMachine().run([0xd9, 0xe8]) == .exception(PendingFault(vector: Vector.deviceNotAvailable)))
+    @Test func x87Executes() {
+        // fld1; fistp (%esp): the FPU is present (CR0.EM clear), no #NM.
+        let m = TestMachine()
+        #expect(m.run([0xd9, 0xe8, 0xdb, 0x1c, 0x24, 0x8b, 0x04, 0x24]) == .softwareInterrupt(0x80))
+        #expect(m[.eax] == 1)
     }
 
     @Test func divideErrorLeavesStateIntact() {

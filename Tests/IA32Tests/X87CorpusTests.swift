@@ -84,6 +84,14 @@ struct X87CorpusTests {
         return false
     }
 
+    /// fyl2xp1 with |ST(0)| ≥ 1: outside the documented domain the result is undefined
+    /// (and the recording CPU's is not reproducible); only the stack effect is compared.
+    static func isUndefined(_ c: Case) -> Bool {
+        guard let k = c.code.firstIndex(of: 0xd9), k + 1 < c.code.count, c.code[k + 1] == 0xf9, c.code.count == 2 else { return false }
+        let x = c.regs[0]
+        return x.kind == .normal && x.biasedExp >= F80.bias && !c.code.isEmpty && c.tw != 0xffff
+    }
+
     /// Distance in units in the last place between two register values of the same
     /// sign and class; nil when they are not comparable.
     static func ulpDistance(_ a: F80, _ b: F80) -> UInt64? {
@@ -158,9 +166,12 @@ struct X87CorpusTests {
                 if fs.fop != c.outFOP { diffs.append("fop \(h(fs.fop)) want \(h(c.outFOP))") }
                 if fs.fdp != c.outFDP { diffs.append("fdp \(h(fs.fdp)) want \(h(c.outFDP))") }
             }
+            let undefined = X87CorpusTests.isUndefined(c)
             for k in 0..<8 where fs.st(k) != c.outRegs[k] {
                 let line = "st\(k) \(fs.st(k)) want \(c.outRegs[k])"
-                if approx, let d = X87CorpusTests.ulpDistance(fs.st(k), c.outRegs[k]), d <= X87CorpusTests.ulps {
+                if undefined && k == 0 {
+                    soft.append(line)
+                } else if approx, let d = X87CorpusTests.ulpDistance(fs.st(k), c.outRegs[k]), d <= X87CorpusTests.ulps {
                     soft.append(line)
                 } else {
                     diffs.append(line)

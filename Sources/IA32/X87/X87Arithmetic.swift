@@ -138,7 +138,7 @@ enum X87Arithmetic {
     static func fromPackedBCD(_ raw: F80) -> F80 {
         var v: Int64 = 0
         for byte in stride(from: 8, through: 0, by: -1) {
-            let b = Int64((raw.sig >> (8 * UInt64(byte))) & 0xff)
+            let b = byte == 8 ? Int64(raw.se & 0xff) : Int64((raw.sig >> (8 * UInt64(byte))) & 0xff)
             v = v &* 100 &+ (b >> 4) &* 10 &+ (b & 0xf)
         }
         var r = SoftF80.fromInt(v)
@@ -227,10 +227,8 @@ enum X87Arithmetic {
         if let r = SoftF80.nanOrUnsupported(x, kx, y, ky, flags: &flags) { return (r, 0) }
         if kx == .infinity || ky == .zero { return (SoftF80.invalid(&flags), 0) }
         if kx == .denormal || ky == .denormal { flags |= X87Flag.denormal }
-        if kx == .zero || ky == .infinity {
-            // A denormal dividend comes back as it is (normalized? no: unchanged).
-            return (x, 0)
-        }
+        if kx == .zero { return (x, 0) }
+        if ky == .infinity { return (packExact(x, cw: cw, flags: &flags), 0) }
         let (ex, sx) = SoftF80.unpack(x), (ey, sy) = SoftF80.unpack(y)
         let d = ex - ey
         var sign = x.sign
@@ -249,7 +247,9 @@ enum X87Arithmetic {
         } else if d < 0 {
             // |x| < |y|: the truncated quotient is 0. The nearest one (fprem1) is 1 when
             // d = −1 and |x| > |y|/2, i.e. sx > sy (a tie rounds to the even 0).
-            if !ieee || d < -1 || sx <= sy { return (x, 0) }
+            // x comes back normalized (a pseudo-denormal gets exponent 1; an unmasked
+            // underflow wraps a denormal).
+            if !ieee || d < -1 || sx <= sy { return (packExact(x, cw: cw, flags: &flags), 0) }
             // |y| − |x| = (2·sy − sx)·2^(ey−64), less than 2^64 as sx > sy.
             r = (sy << 1) &- sx
             rExp = ey - 1
@@ -281,6 +281,13 @@ enum X87Arithmetic {
         }
         if r == 0 { return (F80(sign: x.sign, biasedExp: 0, sig: 0), cc) }
         return (packExact(sign, rExp, r, cw: cw, flags: &flags), cc)
+    }
+
+    /// A finite nonzero register value repacked: normalized, or denormal (with an unmasked
+    /// underflow, wrapped).
+    static func packExact(_ x: F80, cw: UInt16, flags: inout UInt16) -> F80 {
+        let (e, s) = SoftF80.unpack(x)
+        return packExact(x.sign, e, s, cw: cw, flags: &flags)
     }
 
     /// r·2^(exp−63) (r not necessarily normalized), exact: only an underflow to a denormal
@@ -316,11 +323,27 @@ enum X87Arithmetic {
             if ey >= 16 { n = 1 << 17 } else if ey >= 0 { n = Int32(sy >> (63 - UInt64(ey))) }
             if y.sign { n = -n }
         }
+        // Precision control does not apply: the significand is kept (a denormal result
+        // is still rounded by the rounding control).
         let (ex, sx) = SoftF80.unpack(x)
-        let f = SoftF80.Format(precision: X87Control.precision(cw), emin: -16382, emax: 16383)
+        let f = SoftF80.Format(precision: 64, emin: -16382, emax: 16383)
         let r = SoftF80.round(x.sign, ex + n, sx, 0, f, rc: X87Control.rounding(cw),
                               trapUnderflow: cw & X87Flag.underflow == 0, trapOverflow: cw & X87Flag.overflow == 0,
                               flags: &flags)
+        if r.wrapped {
+            // Unmasked: the exponent is adjusted by ∓24576; beyond even that, the result
+            // is ∞ or 0.
+            let e = r.exp + F80.bias
+            if e - 24576 > 0x7ffe {
+                flags |= X87Flag.precision | X87Flag.c1
+                return F80(sign: x.sign, biasedExp: 0x7fff, sig: F80.integerBit)
+            }
+            if e + 24576 < 1 {
+                flags |= X87Flag.precision
+                flags &= ~X87Flag.c1
+                return F80(sign: x.sign, biasedExp: 0, sig: 0)
+            }
+        }
         return SoftF80.pack80(x.sign, r)
     }
 
@@ -359,12 +382,26 @@ enum X87Arithmetic {
         case .infinity: return x.sign ? F80(sign: true, biasedExp: F80.bias, sig: F80.integerBit) : x
         case .denormal:
             flags |= X87Flag.denormal
-            // 2^x − 1 ≈ x·ln 2: tiny.
-            return SoftF80.mul(x, constant(5, rc: 0), cw: cw | 0x0300, flags: &flags)
+            // 2^x − 1 = x·ln 2 to far more than 64 bits: one rounding of the product.
+            let (e, sx) = SoftF80.unpack(x)
+            let (h1, l1) = sx.multipliedFullWidth(by: 0xb172_17f7_d1cf_79ab)
+            let (h2, _) = sx.multipliedFullWidth(by: 0xc9e3_b398_03f2_f6af)
+            let (lo, c) = l1.addingReportingOverflow(h2)
+            var hi = h1 &+ (c ? 1 : 0), l = lo | 1      // the rest of ln 2 is never zero
+            var ee = e
+            if hi & F80.integerBit == 0 { hi = hi << 1 | l >> 63; l <<= 1; ee -= 1 }
+            return SoftF80.roundPack(x.sign, ee, hi, l, cw: cw | 0x0300, flags: &flags)
         case .normal: break
         }
         flags |= X87Flag.precision
-        return Host.exp2m1(x)
+        // Outside −1…1 the result is undefined; the recording CPU returns the operand.
+        if x.biasedExp > F80.bias || (x.biasedExp == F80.bias && x.sig != F80.integerBit) { return x }
+        if x.biasedExp == F80.bias {
+            if x.sign { return F80(sign: true, biasedExp: F80.bias - 1, sig: F80.integerBit) }
+            flags |= X87Flag.c1
+            return F80.one
+        }
+        return tiny(Host.exp2m1(x), &flags)
     }
 
     /// fyl2x: y · log2(x).
@@ -394,7 +431,7 @@ enum X87Arithmetic {
             return F80(sign: y.sign != below, biasedExp: 0, sig: 0)
         }
         flags |= X87Flag.precision
-        return Host.ylog2x(x, y)
+        return tiny(Host.ylog2x(x, y), &flags)
     }
 
     /// fyl2xp1: y · log2(x + 1) for |x| < 1 − √2/2.
@@ -415,7 +452,9 @@ enum X87Arithmetic {
         }
         if ky == .zero { return F80(sign: x.sign != y.sign, biasedExp: 0, sig: 0) }
         flags |= X87Flag.precision
-        return Host.ylog2xp1(x, y)
+        // Outside |x| < 1 the result is undefined; the recording CPU returns x.
+        if x.biasedExp >= F80.bias { return x }
+        return tiny(Host.ylog2xp1(x, y), &flags)
     }
 
     /// fpatan: atan(y / x) with the quadrant of (x, y).
@@ -427,7 +466,15 @@ enum X87Arithmetic {
         // is inexact.
         if ky == .zero && !x.sign { return y }
         flags |= X87Flag.precision
-        return Host.arctan2(y, x)
+        return tiny(Host.arctan2(y, x), &flags)
+    }
+
+    /// An inexact result that came out denormal has underflowed; one that came out
+    /// infinite from finite operands has overflowed.
+    @inline(__always) static func tiny(_ r: F80, _ flags: inout UInt16) -> F80 {
+        if r.kind == .denormal { flags |= X87Flag.underflow }
+        if r.kind == .infinity { flags |= X87Flag.overflow | X87Flag.c1 }
+        return r
     }
 
     /// Whether a trigonometric operand is out of range (C2 set, operand unchanged).
@@ -448,13 +495,50 @@ enum X87Arithmetic {
         }
     }
 
+    /// |x| = k·π₆₆/2 + r: (k mod 4, r as a hi/lo pair, or nil when r is 0).
+    static func reduce(_ x: F80) -> (Int, F80, F80)? {
+        let ax = x.magnitude()
+        if ax.biasedExp < F80.bias - 1 { return (0, ax, F80.zero) }
+        let red = X87Trig.reduce(ax)
+        if red.isZero { return nil }
+        let hi = F80(sign: red.negative, biasedExp: red.exp + F80.bias, sig: red.hi)
+        var lo = F80.zero
+        if red.lo != 0 {
+            let lz = Int32(red.lo.leadingZeroBitCount)
+            lo = F80(sign: red.negative, biasedExp: red.exp - 64 - lz + F80.bias, sig: red.lo << lz)
+        }
+        return (red.quadrant, hi, lo)
+    }
+
+    /// sin and cos of |x| by quadrant.
+    static func sinCosMagnitude(_ x: F80) -> (F80, F80) {
+        guard let (q, h, l) = reduce(x) else {
+            // An exact multiple of π₆₆/2.
+            let one = F80.one, zero = F80.zero
+            switch X87Trig.reduce(x.magnitude()).quadrant {
+            case 0: return (zero, one)
+            case 1: return (one, zero)
+            case 2: return (zero, one.negated())
+            default: return (one.negated(), zero)
+            }
+        }
+        let s = Host.sinPair(h, l), c = Host.cosPair(h, l)
+        switch q {
+        case 0: return (s, c)
+        case 1: return (c, s.negated())
+        case 2: return (s.negated(), c.negated())
+        default: return (c.negated(), s)
+        }
+    }
+
     static func sin(_ x: F80, cw: UInt16, flags: inout UInt16) -> F80 {
         if let r = trigSpecial(x, flags: &flags) { return r }
         if trigOutOfRange(x) { flags |= X87Flag.c2; return x }
         if x.kind == .zero { return x }
         if x.kind == .denormal { flags |= X87Flag.precision | X87Flag.underflow; return x }
         flags |= X87Flag.precision
-        return Host.sine(x)
+        let s = sinCosMagnitude(x).0
+        return x.sign ? s.negated() : s
     }
 
     static func cos(_ x: F80, cw: UInt16, flags: inout UInt16) -> F80 {
@@ -463,7 +547,7 @@ enum X87Arithmetic {
         if x.kind == .zero { return F80.one }
         flags |= X87Flag.precision
         if x.kind == .denormal { return F80.one }
-        return Host.cosine(x)
+        return sinCosMagnitude(x).1
     }
 
     /// fptan: (tan x, 1.0) — the second value is pushed.
@@ -473,7 +557,14 @@ enum X87Arithmetic {
         if x.kind == .zero { return (x, F80.one) }
         if x.kind == .denormal { flags |= X87Flag.precision | X87Flag.underflow; return (x, F80.one) }
         flags |= X87Flag.precision
-        return (Host.tangent(x), F80.one)
+        var t: F80
+        if let (q, h, l) = reduce(x) {
+            t = q & 1 == 0 ? Host.tanPair(h, l) : Host.cotPair(h, l).negated()
+        } else {
+            t = F80.zero
+        }
+        if x.sign { t = t.negated() }
+        return (t, F80.one)
     }
 
     /// fsincos: (sin x, cos x) — cos is pushed.
@@ -483,7 +574,8 @@ enum X87Arithmetic {
         if x.kind == .zero { return (x, F80.one) }
         flags |= X87Flag.precision
         if x.kind == .denormal { flags |= X87Flag.underflow; return (x, F80.one) }
-        return (Host.sine(x), Host.cosine(x))
+        let (s, c) = sinCosMagnitude(x)
+        return (x.sign ? s.negated() : s, c)
     }
 }
 
@@ -508,9 +600,24 @@ enum Host {
     static func ylog2x(_ x: F80, _ y: F80) -> F80 { f80(float(y) * log2l(float(x))) }
     static func ylog2xp1(_ x: F80, _ y: F80) -> F80 { f80(float(y) * (log1pl(float(x)) / ln2)) }
     static func arctan2(_ y: F80, _ x: F80) -> F80 { f80(atan2l(float(y), float(x))) }
-    static func sine(_ x: F80) -> F80 { f80(sinl(float(x))) }
-    static func cosine(_ x: F80) -> F80 { f80(cosl(float(x))) }
-    static func tangent(_ x: F80) -> F80 { f80(tanl(float(x))) }
+    /// sin, cos, tan, cot of h + l (|l| at most half an ulp of h).
+    static func sinPair(_ h: F80, _ l: F80) -> F80 {
+        let a = float(h), b = float(l)
+        return f80(sinl(a) + b * cosl(a))
+    }
+    static func cosPair(_ h: F80, _ l: F80) -> F80 {
+        let a = float(h), b = float(l)
+        return f80(cosl(a) - b * sinl(a))
+    }
+    static func tanPair(_ h: F80, _ l: F80) -> F80 {
+        let t = tanl(float(h))
+        return f80(t + float(l) * (1 + t * t))
+    }
+    static func cotPair(_ h: F80, _ l: F80) -> F80 {
+        let t = tanl(float(h))
+        let c = 1 / t
+        return f80(c - float(l) * (1 + c * c))
+    }
 }
 #else
 /// Hosts without an x87: the transcendental instructions in `Double` — APPROXIMATE
@@ -530,8 +637,9 @@ enum Host {
     static func ylog2x(_ x: F80, _ y: F80) -> F80 { f80(double(y) * log2(double(x))) }
     static func ylog2xp1(_ x: F80, _ y: F80) -> F80 { f80(double(y) * log1p(double(x)) / 0.6931471805599453) }
     static func arctan2(_ y: F80, _ x: F80) -> F80 { f80(atan2(double(y), double(x))) }
-    static func sine(_ x: F80) -> F80 { f80(sin(double(x))) }
-    static func cosine(_ x: F80) -> F80 { f80(cos(double(x))) }
-    static func tangent(_ x: F80) -> F80 { f80(tan(double(x))) }
+    static func sinPair(_ h: F80, _ l: F80) -> F80 { f80(sin(double(h)) + double(l) * cos(double(h))) }
+    static func cosPair(_ h: F80, _ l: F80) -> F80 { f80(cos(double(h)) - double(l) * sin(double(h))) }
+    static func tanPair(_ h: F80, _ l: F80) -> F80 { f80(tan(double(h))) }
+    static func cotPair(_ h: F80, _ l: F80) -> F80 { f80(1 / tan(double(h))) }
 }
 #endif

@@ -20,7 +20,7 @@ enum X87Op: UInt8, CaseIterable {
     case arithSTiPop
 
     case fld32, fld64, fld80, fldST, fild16, fild32, fild64, fbld
-    case fst32, fst64, fstp32, fstp64, fstp80, fstST, fstpST, fbstp
+    case fst32, fst64, fstp32, fstp64, fstp80, fstST, fstpST, fstp1, fbstp
     case fist16, fist32, fistp16, fistp32, fistp64, fisttp16, fisttp32, fisttp64
     case fxch, fnop, fchs, fabs, ftst, fxam
     /// fld1 fldl2t fldl2e fldpi fldlg2 fldln2 fldz (ModRM rm 0…6).
@@ -37,6 +37,8 @@ enum X87Op: UInt8, CaseIterable {
     case fldcw, fldenv, frstor, fwait, fxrstor
     // Non-waiting control instructions.
     case fninit, fnclex, fnstcw, fnstsw, fnstswAX, fnstenv, fnsave, fxsave
+    /// fneni, fndisi, fnsetpm: 8087/287 controls, no-ops since the 387.
+    case fnnop
 
     static let firstControl = X87Op.fldcw.rawValue
     static let firstNonWaiting = X87Op.fninit.rawValue
@@ -80,7 +82,7 @@ extension X87Op {
             case 0xc0...0xc7: return .fldST
             case 0xc8...0xcf: return .fxch
             case 0xd0: return .fnop
-            case 0xd8...0xdf: return .fstpST          // fstp1 alias
+            case 0xd8...0xdf: return .fstp1           // fstp1 alias
             case 0xe0: return .fchs
             case 0xe1: return .fabs
             case 0xe4: return .ftst
@@ -122,7 +124,7 @@ extension X87Op {
             }
             switch m {
             case 0xc0...0xdf: return .fcmov
-            case 0xe0, 0xe1, 0xe4: return .fnop        // feni, fdisi, fsetpm: no-ops since the 387
+            case 0xe0, 0xe1, 0xe4: return .fnnop       // feni, fdisi, fsetpm: no-ops since the 387
             case 0xe2: return .fnclex
             case 0xe3: return .fninit
             case 0xe8...0xef: return .fucomi

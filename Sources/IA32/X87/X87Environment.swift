@@ -44,6 +44,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             } else {
                 // fnstenv then masks every exception.
                 f.pointee.cw |= X87Control.masks
+                f.updateErrorSummary()
             }
             return
         }

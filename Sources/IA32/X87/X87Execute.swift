@@ -147,6 +147,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             f.pop()
             finish(fl)
         case .fstST, .fstpST:
+            // A register-to-register copy of the raw bits.
             var x = f.st(0)
             var fl: UInt16 = 0
             if f.isEmpty(0) {
@@ -155,8 +156,19 @@ extension UnsafeMutablePointer where Pointee == CPUState {
                 x = F80.indefinite
             }
             f.setST(Int(i.rm), x)
+            f.markValid(Int(i.rm))
             if form == .fstpST { f.pop() }
             finish(fl)
+        case .fstp1:
+            // D9 D8+i, the undocumented alias of fstp: on the recording CPU (AMD Zen 3) it
+            // copies ST(0) with its tag, so an empty ST(0) raises no stack underflow and
+            // leaves ST(i) empty.
+            let j = Int(i.rm)
+            let wasEmpty = f.isEmpty(0)
+            f.setST(j, f.st(0))
+            if wasEmpty { f.pointee.empty |= 1 << f.physicalIndex(j) } else { f.markValid(j) }
+            f.pop()
+            f.pointee.sw &= ~X87Flag.c1
         case .fist16, .fistp16, .fisttp16:
             storeInteger(i, bits: 16, pop: form != .fist16, truncate: form == .fisttp16)
         case .fist32, .fistp32, .fisttp32:
@@ -199,7 +211,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             f.setST(j, a); f.markValid(j)
             finish(fl)
         case .fnop:
-            finish(0)
+            break
         case .fchs, .fabs, .f2xm1, .fsqrt, .frndint, .fsin, .fcos:
             unaryOnST0(form)
         case .ftst:
@@ -228,16 +240,14 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             if f.isEmpty(0) || f.isEmpty(j) {
                 let fl = X87Flag.invalid | X87Flag.stackFault
                 if f.pointee.cw & X87Flag.invalid != 0 {
-                    // Masked: the empty operands read as the indefinite.
-                    let src = f.isEmpty(j) ? F80.indefinite : f.st(j)
-                    if f.isEmpty(0) { f.setST(0, F80.indefinite); f.markValid(0) }
-                    if cc != (i.sub & 1 != 0) { f.setST(0, src); f.markValid(0) }
+                    // Masked: ST(0) becomes the indefinite whatever the condition.
+                    f.setST(0, F80.indefinite)
+                    f.markValid(0)
                 }
                 finish(fl)
                 return
             }
             if cc != (i.sub & 1 != 0) { f.setST(0, f.st(j)) }
-            f.pointee.sw &= ~X87Flag.c1
         case .fcom, .fcomp:
             compareRegisters(Int(i.rm), quiet: false, pops: form == .fcomp ? 1 : 0, eflags: false)
         case .fucom, .fucomp:
@@ -252,9 +262,11 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             compareRegisters(Int(i.rm), quiet: true, pops: form == .fucomip ? 1 : 0, eflags: true)
         case .ffree:
             f.pointee.empty |= 1 << ((f.pointee.top + Int(i.rm)) & 7)
+            f.pointee.sw &= ~X87Flag.c1
         case .ffreep:
             f.pointee.empty |= 1 << ((f.pointee.top + Int(i.rm)) & 7)
             f.pop()
+            f.pointee.sw &= ~X87Flag.c1
 
         // Control
         case .fldcw:
@@ -271,7 +283,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             f.pointee.sw &= ~(X87Flag.exceptions | X87Flag.stackFault | X87Flag.errorSummary | X87Flag.busy)
         case .fninit:
             f.pointee.initialize()
-        case .fwait:
+        case .fwait, .fnnop:
             break
         case .fldenv, .frstor, .fnstenv, .fnsave:
             environment(i, form)
@@ -326,6 +338,14 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         flags & X87Flag.preComputation & ~fpu.pointee.cw != 0
     }
 
+    /// Reports the exceptions of an instruction stopped by `blocked`: only those found
+    /// before computing (and C1 of a stack overflow).
+    @inline(__always) func finishBlocked(_ flags: UInt16) {
+        var kept = flags & (X87Flag.preComputation | X87Flag.stackFault)
+        if flags & X87Flag.stackFault != 0 { kept |= flags & X87Flag.c1 }
+        finish(kept)
+    }
+
     // MARK: Arithmetic
 
     /// ST(0) ← ST(0) op b (b from memory; `fl` holds the flags its conversion raised), or a
@@ -342,10 +362,20 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             flags = X87Flag.invalid | X87Flag.stackFault
             r = F80.indefinite
         } else {
-            r = X87Arithmetic.arith(op, f.st(0), b, cw: f.pointee.cw, flags: &flags)
+            let a = f.st(0)
+            // A NaN or unsupported operand takes precedence over the denormal that the
+            // memory operand's conversion found.
+            if _slowPath(flags != 0 && (!a.isNormal || !b.isNormal)) {
+                let ka = a.kind, kb = b.kind
+                if ka == .quietNaN || ka == .signalingNaN || ka == .unsupported || kb == .quietNaN || kb == .signalingNaN {
+                    flags &= ~X87Flag.denormal
+                }
+            }
+            r = X87Arithmetic.arith(op, a, b, cw: f.pointee.cw, flags: &flags)
         }
-        if _slowPath(blocked(flags)) { finish(flags & ~X87Flag.c1); return }
+        if _slowPath(blocked(flags)) { finishBlocked(flags); return }
         f.setST(0, r)
+        f.markValid(0)
         finish(flags)
     }
 
@@ -364,7 +394,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         } else {
             r = X87Arithmetic.arith(op, f.st(0), f.st(j), cw: f.pointee.cw, flags: &flags)
         }
-        if _slowPath(blocked(flags)) { finish(flags & ~X87Flag.c1); return }
+        if _slowPath(blocked(flags)) { finishBlocked(flags); return }
         f.setST(dest, r)
         f.markValid(dest)
         if pop { f.pop() }
@@ -391,14 +421,14 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             default: r = X87Arithmetic.cos(x, cw: cw, flags: &flags)
             }
         }
-        if _slowPath(blocked(flags)) { finish(flags & ~X87Flag.c1); return }
+        // fsin/fcos report an out-of-range operand (left unchanged) in C2.
+        if form == .fsin || form == .fcos {
+            f.pointee.sw = (f.pointee.sw & ~X87Flag.c2) | (flags & X87Flag.c2)
+        }
+        if _slowPath(blocked(flags)) { finishBlocked(flags); return }
         f.setST(0, r)
         f.markValid(0)
-        // fsin/fcos with an out-of-range operand leave it alone and set C2 (and only
-        // they report through C2; the others clear it).
-        f.pointee.sw &= ~X87Flag.c2
         finish(flags & ~X87Flag.c2)
-        f.pointee.sw |= flags & X87Flag.c2
     }
 
     /// Pushes a loaded value, with stack overflow when ST(7) is not empty.
@@ -408,10 +438,12 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         var v = x
         let slot = (f.pointee.top &- 1) & 7
         if _slowPath(f.pointee.empty & (1 << slot) == 0) {
-            flags = X87Flag.invalid | X87Flag.stackFault | X87Flag.c1
+            // Stack overflow (C1 = 1), unless the source was an empty register: that
+            // underflow is what gets reported.
+            flags = X87Flag.invalid | X87Flag.stackFault | (fl & X87Flag.stackFault != 0 ? 0 : X87Flag.c1)
             v = F80.indefinite
         }
-        if _slowPath(blocked(flags)) { finish(flags); return }
+        if _slowPath(blocked(flags)) { finishBlocked(flags); return }
         f.pointee.top = slot
         f.pointee.empty &= ~(1 << slot)
         f.setPhysical(slot, v)
@@ -434,7 +466,12 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             bits = X87Arithmetic.narrow(f.st(0), double: double, cw: f.pointee.cw, flags: &flags)
         }
         guard let v = bits, !blocked(flags) else {
-            finish(flags & (bits == nil ? ~0 : ~X87Flag.c1))
+            if bits == nil {
+                // Unmasked overflow or underflow: nothing stored, only OE/UE reported.
+                finish(flags & ~(X87Flag.precision | X87Flag.c1))
+            } else {
+                finishBlocked(flags)
+            }
             return
         }
         write32L(a, UInt32(truncatingIfNeeded: v))
@@ -459,7 +496,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             let rc = truncate ? X87Control.roundChop : X87Control.rounding(f.pointee.cw)
             v = X87Arithmetic.toInt(f.st(0), bits: bits, rc: rc, flags: &flags)
         }
-        if _slowPath(blocked(flags)) { finish(flags & ~X87Flag.c1); return }
+        if _slowPath(blocked(flags)) { finishBlocked(flags); return }
         // The integer indefinite: the most negative integer of the size.
         let raw: UInt64 = v.map { UInt64(bitPattern: $0) } ?? UInt64(1) << (bits - 1)
         if bits == 16 { write16L(a, UInt32(truncatingIfNeeded: raw)) }
@@ -479,7 +516,9 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         let cw = f.pointee.cw
         if _slowPath(f.isEmpty(0) || f.isEmpty(1)) {
             flags = X87Flag.invalid | X87Flag.stackFault
-            if blocked(flags) { finish(flags); return }
+            // fprem/fprem1 clear C2 (and C1) on a stack fault; C0 and C3 stay.
+            if form == .fprem || form == .fprem1 { f.pointee.sw &= ~X87Flag.c2 }
+            if blocked(flags) { finishBlocked(flags); return }
             switch form {
             case .fprem, .fprem1, .fscale:
                 f.setST(0, F80.indefinite); f.markValid(0)
@@ -488,20 +527,24 @@ extension UnsafeMutablePointer where Pointee == CPUState {
                 f.pop()
             }
             finish(flags)
-            f.pointee.sw &= ~X87Flag.c2
             return
         }
         let x = f.st(0), y = f.st(1)
         switch form {
         case .fprem, .fprem1:
             let (r, cc) = X87Arithmetic.remainder(x, y, ieee: form == .fprem1, cw: cw, flags: &flags)
-            if blocked(flags) { finish(flags & ~X87Flag.c1); return }
+            // A NaN or invalid result (or an unmasked exception) clears C1 and C2 and
+            // leaves C0 and C3; otherwise C0 C3 C1 are quotient bits and C2 "incomplete".
+            let special = r.isNaN || blocked(flags) || flags & X87Flag.invalid != 0
+            let conditions = special ? X87Flag.c1 | X87Flag.c2 : X87Flag.conditions
+            f.pointee.sw &= ~conditions
+            if blocked(flags) { finishBlocked(flags); return }
             f.setST(0, r)
             finish(flags & ~X87Flag.c1)
-            f.pointee.sw = (f.pointee.sw & ~X87Flag.conditions) | cc
+            if !special { f.pointee.sw |= cc }
         case .fscale:
             let r = X87Arithmetic.scale(x, y, cw: cw, flags: &flags)
-            if blocked(flags) { finish(flags & ~X87Flag.c1); return }
+            if blocked(flags) { finishBlocked(flags); return }
             f.setST(0, r)
             finish(flags)
         default:
@@ -511,7 +554,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             case .fyl2xp1: r = X87Arithmetic.yl2xp1(x, y, cw: cw, flags: &flags)
             default: r = X87Arithmetic.atan2(y, x, cw: cw, flags: &flags)
             }
-            if blocked(flags) { finish(flags & ~X87Flag.c1); return }
+            if blocked(flags) { finishBlocked(flags); return }
             f.setST(1, r)
             f.pop()
             finish(flags)
@@ -525,23 +568,23 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         let slot = (f.pointee.top &- 1) & 7
         if _slowPath(f.isEmpty(0)) {
             flags = X87Flag.invalid | X87Flag.stackFault
-            if blocked(flags) { finish(flags); return }
+            if form != .fxtract { f.pointee.sw &= ~X87Flag.c2 }
+            if blocked(flags) { finishBlocked(flags); return }
             // Masked: both results are the indefinite.
             f.setST(0, F80.indefinite); f.markValid(0)
             f.pointee.top = slot
             f.setPhysical(slot, F80.indefinite)
             f.pointee.empty &= ~(1 << slot)
-            f.pointee.sw &= ~X87Flag.c2
             finish(flags)
             return
         }
         if _slowPath(f.pointee.empty & (1 << slot) == 0) {
             flags = X87Flag.invalid | X87Flag.stackFault | X87Flag.c1
-            if blocked(flags) { finish(flags); return }
+            if form != .fxtract { f.pointee.sw &= ~X87Flag.c2 }
+            if blocked(flags) { finishBlocked(flags); return }
             f.setST(0, F80.indefinite)
             f.pointee.top = slot
             f.setPhysical(slot, F80.indefinite)
-            f.pointee.sw &= ~X87Flag.c2
             finish(flags)
             return
         }
@@ -552,7 +595,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         case .fsincos: (st1, st0) = X87Arithmetic.sincos(x, cw: cw, flags: &flags)
         default: (st1, st0) = X87Arithmetic.extract(x, cw: cw, flags: &flags)
         }
-        if blocked(flags) { finish(flags & ~X87Flag.c1); return }
+        if blocked(flags) { finishBlocked(flags); return }
         if flags & X87Flag.c2 != 0 {
             // Operand out of range (|x| ≥ 2^63): nothing changes but C2.
             f.pointee.sw |= X87Flag.c2
@@ -563,7 +606,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         f.pointee.top = slot
         f.setPhysical(slot, st0)
         f.pointee.empty &= ~(1 << slot)
-        f.pointee.sw &= ~X87Flag.c2
+        if form != .fxtract { f.pointee.sw &= ~X87Flag.c2 }
         finish(flags)
     }
 
@@ -585,12 +628,18 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             flags = X87Flag.invalid | X87Flag.stackFault
             cc = X87Flag.c0 | X87Flag.c2 | X87Flag.c3
         } else {
-            cc = X87Arithmetic.compare(f.st(0), b, quiet: quiet, flags: &flags)
+            let a = f.st(0)
+            if _slowPath(flags != 0) {
+                let ka = a.kind, kb = b.kind
+                if ka == .quietNaN || ka == .signalingNaN || ka == .unsupported || kb == .quietNaN || kb == .signalingNaN {
+                    flags &= ~X87Flag.denormal
+                }
+            }
+            cc = X87Arithmetic.compare(a, b, quiet: quiet, flags: &flags)
         }
-        if _slowPath(blocked(flags)) {
-            finish(flags & ~X87Flag.c1)
-            return
-        }
+        // The condition codes are written even when an unmasked exception stops the
+        // instruction; only the pops are skipped.
+        let stop = blocked(flags)
         if eflags {
             var bits: UInt32 = 0
             if cc & X87Flag.c0 != 0 { bits |= EFLAGS.cf }
@@ -600,8 +649,19 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         } else {
             f.pointee.sw = (f.pointee.sw & ~(X87Flag.c0 | X87Flag.c2 | X87Flag.c3)) | cc
         }
+        if _slowPath(stop) {
+            finishBlocked(flags)
+            return
+        }
         for _ in 0..<pops { f.pop() }
-        finish(flags & ~X87Flag.c1)
+        if eflags && flags & X87Flag.stackFault == 0 {
+            // fcomi and friends leave C1 alone (the recording CPU; a stack fault clears it).
+            let c1 = f.pointee.sw & X87Flag.c1
+            finish(flags)
+            f.pointee.sw |= c1
+        } else {
+            finish(flags & ~X87Flag.c1)
+        }
     }
 }
 
