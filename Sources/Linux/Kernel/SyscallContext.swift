@@ -53,7 +53,7 @@ public struct SyscallContext {
 
     public func u32(at address: UInt32) -> UInt32? {
         guard let b = bytes(at: address, count: 4) else { return nil }
-        return UInt32(b[0]) | UInt32(b[1]) << 8 | UInt32(b[2]) << 16 | UInt32(b[3]) << 24
+        return GuestLayout.u32(b, 0)
     }
 
     @discardableResult
@@ -67,6 +67,11 @@ public enum GuestLayout {
     public static func le16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xff), UInt8(v >> 8)] }
     public static func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
     public static func le64(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) } }
+
+    /// The little-endian 32-bit word at `offset` of a structure read from the guest.
+    public static func u32(_ b: [UInt8], _ offset: Int) -> UInt32 {
+        UInt32(b[offset]) | UInt32(b[offset + 1]) << 8 | UInt32(b[offset + 2]) << 16 | UInt32(b[offset + 3]) << 24
+    }
 
     /// Writes fields at fixed offsets into a zeroed structure of `size` bytes.
     public struct Builder {

@@ -58,7 +58,7 @@ public enum MemorySyscalls {
     /// Old mmap: one pointer to six words (struct mmap_arg_struct), offset in bytes.
     static func oldMmap(_ c: SyscallContext) -> Int32 {
         guard let raw = c.bytes(at: c.arg(0), count: 24) else { return Errno.EFAULT.negated }
-        let w = (0..<6).map { i in UInt32(raw[i * 4]) | UInt32(raw[i * 4 + 1]) << 8 | UInt32(raw[i * 4 + 2]) << 16 | UInt32(raw[i * 4 + 3]) << 24 }
+        let w = (0..<6).map { GuestLayout.u32(raw, $0 * 4) }
         if w[5] & 0xfff != 0 { return Errno.EINVAL.negated }
         return mmap(c, w[0], w[1], w[2], w[3], Int32(bitPattern: w[4]), UInt64(w[5]))
     }

@@ -118,7 +118,7 @@ public enum ProcessSyscalls {
     /// seg_32bit, contents(2), read_exec_only, limit_in_pages, seg_not_present, useable.
     static func setThreadArea(_ c: SyscallContext) -> Int32 {
         guard let raw = c.bytes(at: c.arg(0), count: 16) else { return Errno.EFAULT.negated }
-        func w(_ i: Int) -> UInt32 { UInt32(raw[i]) | UInt32(raw[i + 1]) << 8 | UInt32(raw[i + 2]) << 16 | UInt32(raw[i + 3]) << 24 }
+        func w(_ i: Int) -> UInt32 { GuestLayout.u32(raw, i) }
         var index = Int32(bitPattern: w(0))
         let base = w(4), limit = w(8), flags = w(12)
         let gdt = KernelLayout.gdt

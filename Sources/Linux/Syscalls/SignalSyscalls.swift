@@ -39,7 +39,7 @@ public enum SignalSyscalls {
         if c.arg(1) != 0 {
             if sig == sigKill || sig == sigStop { return Errno.EINVAL.negated }
             guard let raw = c.bytes(at: c.arg(1), count: 20) else { return Errno.EFAULT.negated }
-            func w(_ i: Int) -> UInt32 { UInt32(raw[i]) | UInt32(raw[i + 1]) << 8 | UInt32(raw[i + 2]) << 16 | UInt32(raw[i + 3]) << 24 }
+        func w(_ i: Int) -> UInt32 { GuestLayout.u32(raw, i) }
             c.process.signals.actions[Int(sig)] = SignalState.Action(handler: w(0), flags: w(4), restorer: w(8),
                                                                       mask: UInt64(w(12)) | UInt64(w(16)) << 32)
         }
@@ -76,7 +76,7 @@ public enum SignalSyscalls {
         let old = c.process.signals.altStack
         if c.arg(0) != 0 {
             guard let raw = c.bytes(at: c.arg(0), count: 12) else { return Errno.EFAULT.negated }
-            func w(_ i: Int) -> UInt32 { UInt32(raw[i]) | UInt32(raw[i + 1]) << 8 | UInt32(raw[i + 2]) << 16 | UInt32(raw[i + 3]) << 24 }
+        func w(_ i: Int) -> UInt32 { GuestLayout.u32(raw, i) }
             let flags = w(4)
             if flags & 2 != 0 {
                 c.process.signals.altStack = (0, 2, 0)

@@ -49,7 +49,7 @@ public enum TimeSyscalls {
 
     static func decode(_ c: SyscallContext, _ address: UInt32, wide: Bool) -> (Int64, Int64)? {
         guard let b = c.bytes(at: address, count: wide ? 16 : 8) else { return nil }
-        func w(_ i: Int) -> UInt32 { UInt32(b[i]) | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2]) << 16 | UInt32(b[i + 3]) << 24 }
+        func w(_ i: Int) -> UInt32 { GuestLayout.u32(b, i) }
         if wide { return (Int64(bitPattern: UInt64(w(0)) | UInt64(w(4)) << 32), Int64(bitPattern: UInt64(w(8)) | UInt64(w(12)) << 32)) }
         return (Int64(Int32(bitPattern: w(0))), Int64(Int32(bitPattern: w(4))))
     }
