@@ -40,15 +40,15 @@ public struct CPUModel: Sendable, Equatable {
                                             sysenterWorks: false)
     /// Pentium II (Deschutes): the first parts where SYSENTER works.
     public static let pentium2 = CPUModel(name: "pentium2", description: "Intel Pentium II (Deschutes)",
-                                          family: 6, model: 5, stepping: 2, features: base | Feature.sep | Feature.cmov,
+                                          family: 6, model: 5, stepping: 2, features: base | Feature.sep | Feature.cmov | Feature.mmx | Feature.fxsr,
                                           sysenterWorks: true)
     /// Pentium III (Coppermine), without the SSE Gate does not implement.
     public static let pentium3 = CPUModel(name: "pentium3", description: "Intel Pentium III (Coppermine)",
-                                          family: 6, model: 8, stepping: 3, features: base | Feature.sep | Feature.cmov,
+                                          family: 6, model: 8, stepping: 3, features: base | Feature.sep | Feature.cmov | Feature.mmx | Feature.fxsr,
                                           sysenterWorks: true)
     /// Pentium 4 (Northwood), without SSE/SSE2.
     public static let pentium4 = CPUModel(name: "pentium4", description: "Intel Pentium 4 (Northwood)",
-                                          family: 15, model: 2, stepping: 4, features: base | Feature.sep | Feature.cmov,
+                                          family: 15, model: 2, stepping: 4, features: base | Feature.sep | Feature.cmov | Feature.mmx | Feature.fxsr,
                                           sysenterWorks: true)
 
     public static let all: [CPUModel] = [pentium, pentiumPro, pentium2, pentium3, pentium4]

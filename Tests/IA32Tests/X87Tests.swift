@@ -103,6 +103,37 @@ struct X87Tests {
         #expect(m.memory.read(X87Tests.data + 16, count: 10)! == [0x89, 0x67, 0x45, 0x23, 0x01, 0, 0, 0, 0, 0x80])
     }
 
+    @Test func fxsaveAndFxrstor() {
+        let m = machine()
+        // fld1; fldpi; fxsave (%ebx); fninit; fxrstor (%ebx); fstpl 0x200(%ebx)
+        m.run(movEBX + [0xd9, 0xe8, 0xd9, 0xeb, 0x0f, 0xae, 0x03, 0xdb, 0xe3, 0x0f, 0xae, 0x0b,
+                        0xdd, 0x9b, 0x00, 0x02, 0x00, 0x00])
+        #expect(Double(bitPattern: peek64(m, X87Tests.data + 0x200)) == Double.pi)
+        let image = m.memory.read(X87Tests.data, count: 64)!
+        #expect(image[0] == 0x7f && image[1] == 0x03)           // FCW
+        #expect(image[2] == 0x00 && image[3] == 0x30)           // FSW: TOP = 6
+        #expect(image[4] == 0xc0)                               // abridged tags: R6, R7 valid
+        #expect(image[32 + 7] == 0xc9 && image[32 + 9] == 0x40) // ST0 = π
+        #expect(image[48 + 7] == 0x80 && image[48 + 9] == 0x3f) // ST1 = 1
+        // A misaligned operand: #GP(0).
+        m.memory.poke(TestMachine.code, [0x0f, 0xae, 0x43, 0x08, 0xcd, 0x80])
+        m.cpu.eip = TestMachine.code
+        #expect(m.cpu.run(budget: 10) == .exception(PendingFault(vector: Vector.generalProtection)))
+    }
+
+    @Test func mmxAliasesTheRegisters() {
+        let m = machine()
+        m[.eax] = 0x0102_0304
+        // movd %eax,%mm0; paddb %mm0,%mm0; movd %mm0,%ecx; fnstsw %ax ... then emms
+        m.run([0x0f, 0x6e, 0xc0, 0x0f, 0xfc, 0xc0, 0x0f, 0x7e, 0xc1])
+        #expect(m[.ecx] == 0x0204_0608)
+        let f = m.cpu.state.pointee.fpu
+        #expect(f.top == 0 && f.empty == 0)
+        #expect(f.physical(0) == F80(sig: 0x0204_0608, se: 0xffff))
+        m.run([0x0f, 0x77])
+        #expect(m.cpu.state.pointee.fpu.empty == 0xff)
+    }
+
     @Test func f2xm1OfADenormalUnderflows() {
         var flags: UInt16 = 0
         let r = X87Arithmetic.f2xm1(F80(sig: 1 << 63, se: 0), cw: 0x037f, flags: &flags)
@@ -139,35 +170,55 @@ struct X87Tests {
         return F80(sig: sig, se: se)
     }
 
-    @Test func fastPathAgreesWithTheExactCore() {
+    #if (arch(x86_64) || arch(i386)) && !GATE_NO_FLOAT80
+    static func host(_ x: F80) -> Float80 {
+        var f: Float80 = 0
+        withUnsafeMutableBytes(of: &f) {
+            $0.storeBytes(of: x.sig, as: UInt64.self)
+            $0.storeBytes(of: x.se, toByteOffset: 8, as: UInt16.self)
+        }
+        return f
+    }
+    static func bits(_ f: Float80) -> F80 {
+        withUnsafeBytes(of: f) { F80(sig: $0.load(as: UInt64.self), se: $0.load(fromByteOffset: 8, as: UInt16.self)) }
+    }
+
+    /// The host's own x87 (Swift's Float80 under the default control word, as this process
+    /// runs) is an independent oracle for the exact core: results, including NaN
+    /// propagation, denormal results and overflow, must agree bit for bit.
+    @Test func softCoreMatchesHostFloat80() {
         var r = Rng(s: 0x9e37_79b9_7f4a_7c15)
         var mismatches = 0
         var report: [String] = []
-        for n in 0..<400_000 {
-            let a = X87Tests.operand(&r)
+        let specials: [F80] = [F80.zero, F80.negativeZero, F80.infinity, F80.infinity.negated(), F80.indefinite,
+                               F80(sig: 0xc000_0000_0000_0001, se: 0x7fff), F80(sig: 0x8000_0000_0000_0001, se: 0xffff),
+                               F80(sig: 1, se: 0), F80(sig: 0x7fff_ffff_ffff_ffff, se: 0x8000), F80.one,
+                               F80(sig: 1 << 63, se: 0), F80(sig: 0x4000_0000_0000_0000, se: 0x4000),
+                               F80(sig: 0x4000_0000_0000_0000, se: 0x7fff), F80(sig: 0x0000_0123_4567_8000, se: 0x8000),
+                               F80(sig: UInt64.max, se: 0x7ffe), F80(sig: 1 << 63, se: 1)]
+        for n in 0..<1_000_000 {
+            var a = X87Tests.operand(&r)
             var b = X87Tests.operand(&r)
             if n % 5 == 0 { b = F80(sig: a.sig ^ (r.next() >> (r.next() % 64)), se: a.se ^ UInt16(r.next() % 2) << 15) }
-            let cw = UInt16(0x0040 | 0x3f) | UInt16(r.next() % 4) << 10 | [0, 2, 3, 3][Int(r.next() % 4)] << 8
+            if n % 17 == 0 { a = specials[Int(r.next() % UInt64(specials.count))] }
+            if n % 19 == 0 { b = specials[Int(r.next() % UInt64(specials.count))] }
+            var fl: UInt16 = 0
             let op = Int(r.next() % 5)
-            var f1: UInt16 = 0, f2: UInt16 = 0
-            let x: F80, y: F80
+            let mine: F80, theirs: F80
+            let x = X87Tests.host(a), y = X87Tests.host(b)
             switch op {
-            case 0:
-                x = X87Arithmetic.add(a, b, cw: cw, flags: &f1); y = SoftF80.add(a, b, cw: cw, flags: &f2)
-            case 1:
-                x = X87Arithmetic.mul(a, b, cw: cw, flags: &f1); y = SoftF80.mul(a, b, cw: cw, flags: &f2)
-            case 2:
-                x = X87Arithmetic.div(a, b, cw: cw, flags: &f1); y = SoftF80.div(a, b, cw: cw, flags: &f2)
-            case 3:
-                x = X87Arithmetic.sqrt(a.magnitude(), cw: cw, flags: &f1); y = SoftF80.sqrt(a.magnitude(), cw: cw, flags: &f2)
-            default:
-                x = X87Arithmetic.sub(a, b, cw: cw, flags: &f1); y = SoftF80.add(a, b.negated(), cw: cw, flags: &f2)
+            case 0: mine = X87Arithmetic.add(a, b, cw: 0x037f, flags: &fl); theirs = X87Tests.bits(x + y)
+            case 1: mine = X87Arithmetic.sub(a, b, cw: 0x037f, flags: &fl); theirs = X87Tests.bits(x - y)
+            case 2: mine = X87Arithmetic.mul(a, b, cw: 0x037f, flags: &fl); theirs = X87Tests.bits(x * y)
+            case 3: mine = X87Arithmetic.div(a, b, cw: 0x037f, flags: &fl); theirs = X87Tests.bits(x / y)
+            default: mine = X87Arithmetic.sqrt(a, cw: 0x037f, flags: &fl); theirs = X87Tests.bits(x.squareRoot())
             }
-            if x != y || f1 != f2 {
+            if mine != theirs {
                 mismatches += 1
-                if report.count < 10 { report.append("op \(op) \(a) \(b) cw \(String(cw, radix: 16)): \(x)/\(String(f1, radix: 16)) vs \(y)/\(String(f2, radix: 16))") }
+                if report.count < 10 { report.append("op \(op) \(a) \(b): \(mine) want \(theirs)") }
             }
         }
         #expect(mismatches == 0, "\(report.joined(separator: "\n"))")
     }
+    #endif
 }

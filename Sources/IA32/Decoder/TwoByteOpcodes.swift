@@ -1,6 +1,6 @@
-/// The two-byte (0F) opcode map as an i686 without MMX/SSE has it (Intel SDM vol. 2,
-/// table A-3). MMX, SSE and FXSR encodings are #UD because the CPU models do not
-/// advertise them.
+/// The two-byte (0F) opcode map as an i686 without SSE has it (Intel SDM vol. 2,
+/// table A-3). MMX instructions and fxsave/fxrstor decode to `.x87` (X87/); SSE encodings
+/// are #UD because the CPU models do not advertise them.
 extension Decoder {
     mutating func decodeTwoByte(_ op: UInt8) {
         let v = Int(i.size)
@@ -102,6 +102,17 @@ extension Decoder {
             i.op = (i.reg == 1 && i.isMemory) ? .cmpxchg8b : .undefined
         case 0xc8...0xcf:
             i.op = .bswap; i.rm = op & 7
+        case 0x60...0x7f, 0xd0...0xff:
+            if Decoder.isMMX(op) { decodeMMX(op) } else { invalid() }
+        case 0xae:
+            // fxsave, fxrstor (X87/X87Environment.swift); the SSE forms are #UD.
+            modrm()
+            if i.isMemory && i.reg < 2 {
+                i.op = .x87
+                i.imm = UInt32((i.reg == 0 ? X87Op.fxsave : X87Op.fxrstor).rawValue)
+            } else {
+                invalid()
+            }
         default:
             invalid()
         }

@@ -10,15 +10,31 @@ public struct FPUState: Sendable {
     /// Physical registers R0…R7; ST(i) is R[(TOP + i) mod 8].
     public var regs: (F80, F80, F80, F80, F80, F80, F80, F80) =
         (F80.zero, F80.zero, F80.zero, F80.zero, F80.zero, F80.zero, F80.zero, F80.zero)
+    // The 16- and 8-bit fields are stored in 32 bits: the interpreter reads them right
+    // after writing them, and a wider load of a narrower store defeats the host's
+    // store-to-load forwarding (a stall of a dozen cycles per x87 instruction).
+    var cwRaw: UInt32 = UInt32(X87Control.initial)
+    var swRaw: UInt32 = 0
+    var emptyRaw: UInt32 = 0xff
+
     /// Control word: exception masks (bits 0–5), precision control (8–9), rounding
     /// control (10–11), the infinity-control bit (12, kept but ignored). Bit 6 reads as 1.
-    public var cw: UInt16 = X87Control.initial
+    public var cw: UInt16 {
+        @inline(__always) get { UInt16(truncatingIfNeeded: cwRaw) }
+        @inline(__always) set { cwRaw = UInt32(newValue) }
+    }
     /// Status word without the TOP field (bits 11–13 are kept in `top`).
-    public var sw: UInt16 = 0
+    public var sw: UInt16 {
+        @inline(__always) get { UInt16(truncatingIfNeeded: swRaw) }
+        @inline(__always) set { swRaw = UInt32(newValue) }
+    }
+    /// Bit i set: physical register i is empty (tag 11).
+    public var empty: UInt8 {
+        @inline(__always) get { UInt8(truncatingIfNeeded: emptyRaw) }
+        @inline(__always) set { emptyRaw = UInt32(newValue) }
+    }
     /// Top-of-stack pointer, 0…7.
     public var top: Int = 0
-    /// Bit i set: physical register i is empty (tag 11).
-    public var empty: UInt8 = 0xff
     /// FPU instruction pointer (offset and selector) and the 11-bit opcode of the last
     /// non-control instruction; the data pointer of the last one with a memory operand.
     public var fip: UInt32 = 0

@@ -168,10 +168,50 @@ enum SoftF80 {
     @inline(__always)
     static func roundPack(_ sign: Bool, _ exp: Int32, _ sig: UInt64, _ extra: UInt64, cw: UInt16,
                           flags: inout UInt16) -> F80 {
+        // The common case: round to nearest, a result well inside the normal range.
+        if _fastPath(cw & 0x0c00 == 0 && exp >= -16382 && exp < 16383) {
+            return roundNearestNormal(sign, exp, sig, extra, shift: 64 - X87Control.precision(cw), flags: &flags)
+        }
+        return roundPackSlow(sign, exp, sig, extra, cw: cw, flags: &flags)
+    }
+
+    @inline(never)
+    static func roundPackSlow(_ sign: Bool, _ exp: Int32, _ sig: UInt64, _ extra: UInt64, cw: UInt16,
+                              flags: inout UInt16) -> F80 {
         let r = round(sign, exp, sig, extra, Format.register(cw), rc: X87Control.rounding(cw),
                       trapUnderflow: cw & X87Flag.underflow == 0, trapOverflow: cw & X87Flag.overflow == 0,
                       flags: &flags)
         return pack80(sign, r)
+    }
+
+    /// `round` for round-to-nearest when the result cannot leave the normal range
+    /// (emin ≤ exp < emax): `shift` significand bits below the rounding point.
+    @inline(__always)
+    static func roundNearestNormal(_ sign: Bool, _ exp: Int32, _ sig: UInt64, _ extra: UInt64, shift s: Int,
+                                   flags: inout UInt16) -> F80 {
+        let se = UInt16(truncatingIfNeeded: exp + F80.bias) | (sign ? 0x8000 : 0)
+        if s == 0 {
+            if extra == 0 { return F80(sig: sig, se: se) }
+            flags |= X87Flag.precision
+            if extra > 1 << 63 || (extra == 1 << 63 && sig & 1 != 0) {
+                flags |= X87Flag.c1
+                let (r, carry) = sig.addingReportingOverflow(1)
+                return carry ? F80(sig: F80.integerBit, se: se &+ 1) : F80(sig: r, se: se)
+            }
+            return F80(sig: sig, se: se)
+        }
+        let mask = (UInt64(1) << s) &- 1
+        let low = sig & mask
+        if low == 0 && extra == 0 { return F80(sig: sig, se: se) }
+        flags |= X87Flag.precision
+        let half = UInt64(1) << (s - 1)
+        let r = sig & ~mask
+        if low > half || (low == half && (extra != 0 || sig & (mask &+ 1) != 0)) {
+            flags |= X87Flag.c1
+            let (u, carry) = r.addingReportingOverflow(mask &+ 1)
+            return carry ? F80(sig: F80.integerBit, se: se &+ 1) : F80(sig: u, se: se)
+        }
+        return F80(sig: r, se: se)
     }
 
     @inline(__always)
@@ -233,9 +273,17 @@ enum SoftF80 {
     // MARK: Add and subtract
 
     /// a + b (b negated first for subtraction).
+    @inline(__always)
     static func add(_ a: F80, _ b: F80, cw: UInt16, flags: inout UInt16) -> F80 {
-        let ka = a.kind, kb = b.kind
-        if _slowPath(ka != .normal || kb != .normal) {
+        if _slowPath(!a.isNormal || !b.isNormal) { return addSpecial(a, b, cw: cw, flags: &flags) }
+        return addFinite(a.sign, a.biasedExp - F80.bias, a.sig, b.sign, b.biasedExp - F80.bias, b.sig, cw: cw, flags: &flags)
+    }
+
+    /// Operands that are not both normal: NaNs, infinities, zeros, denormals.
+    @inline(never)
+    static func addSpecial(_ a: F80, _ b: F80, cw: UInt16, flags: inout UInt16) -> F80 {
+        do {
+            let ka = a.kind, kb = b.kind
             if let r = nanOrUnsupported(a, ka, b, kb, flags: &flags) { return r }
             if ka == .infinity || kb == .infinity {
                 if ka == .infinity && kb == .infinity && a.sign != b.sign { return invalid(&flags) }
@@ -256,10 +304,17 @@ enum SoftF80 {
             }
         }
         let (ea, sa) = unpack(a), (eb, sb) = unpack(b)
+        return addFinite(a.sign, ea, sa, b.sign, eb, sb, cw: cw, flags: &flags)
+    }
+
+    /// The sum of two finite nonzero values given unpacked (normalized significands).
+    @inline(__always)
+    static func addFinite(_ aSign: Bool, _ ea: Int32, _ sa: UInt64, _ bSign: Bool, _ eb: Int32, _ sb: UInt64,
+                          cw: UInt16, flags: inout UInt16) -> F80 {
         // Order by magnitude: x is the larger.
         let aBigger = ea > eb || (ea == eb && sa >= sb)
-        let (xs, xe, xm) = aBigger ? (a.sign, ea, sa) : (b.sign, eb, sb)
-        let (ys, ye, ym) = aBigger ? (b.sign, eb, sb) : (a.sign, ea, sa)
+        let (xs, xe, xm) = aBigger ? (aSign, ea, sa) : (bSign, eb, sb)
+        let (ys, ye, ym) = aBigger ? (bSign, eb, sb) : (aSign, ea, sa)
         let d = xe - ye
         let (yh, yl) = shiftRightJam128(ym, 0, d)
         if xs == ys {
@@ -297,10 +352,17 @@ enum SoftF80 {
 
     // MARK: Multiply
 
+    @inline(__always)
     static func mul(_ a: F80, _ b: F80, cw: UInt16, flags: inout UInt16) -> F80 {
-        let ka = a.kind, kb = b.kind
+        if _slowPath(!a.isNormal || !b.isNormal) { return mulSpecial(a, b, cw: cw, flags: &flags) }
+        return mulFinite(a.sign != b.sign, a.biasedExp - F80.bias, a.sig, b.biasedExp - F80.bias, b.sig, cw: cw, flags: &flags)
+    }
+
+    @inline(never)
+    static func mulSpecial(_ a: F80, _ b: F80, cw: UInt16, flags: inout UInt16) -> F80 {
         let sign = a.sign != b.sign
-        if _slowPath(ka != .normal || kb != .normal) {
+        do {
+            let ka = a.kind, kb = b.kind
             if let r = nanOrUnsupported(a, ka, b, kb, flags: &flags) { return r }
             if ka == .infinity || kb == .infinity {
                 if ka == .zero || kb == .zero { return invalid(&flags) }
@@ -311,6 +373,12 @@ enum SoftF80 {
             if ka == .zero || kb == .zero { return F80(sign: sign, biasedExp: 0, sig: 0) }
         }
         let (ea, sa) = unpack(a), (eb, sb) = unpack(b)
+        return mulFinite(sign, ea, sa, eb, sb, cw: cw, flags: &flags)
+    }
+
+    @inline(__always)
+    static func mulFinite(_ sign: Bool, _ ea: Int32, _ sa: UInt64, _ eb: Int32, _ sb: UInt64,
+                          cw: UInt16, flags: inout UInt16) -> F80 {
         var (hi, lo) = sa.multipliedFullWidth(by: sb)
         var e = ea + eb
         if hi & F80.integerBit == 0 {
@@ -324,10 +392,17 @@ enum SoftF80 {
 
     // MARK: Divide
 
+    @inline(__always)
     static func div(_ a: F80, _ b: F80, cw: UInt16, flags: inout UInt16) -> F80 {
-        let ka = a.kind, kb = b.kind
+        if _slowPath(!a.isNormal || !b.isNormal) { return divSpecial(a, b, cw: cw, flags: &flags) }
+        return divFinite(a.sign != b.sign, a.biasedExp - F80.bias, a.sig, b.biasedExp - F80.bias, b.sig, cw: cw, flags: &flags)
+    }
+
+    @inline(never)
+    static func divSpecial(_ a: F80, _ b: F80, cw: UInt16, flags: inout UInt16) -> F80 {
         let sign = a.sign != b.sign
-        if _slowPath(ka != .normal || kb != .normal) {
+        do {
+            let ka = a.kind, kb = b.kind
             if let r = nanOrUnsupported(a, ka, b, kb, flags: &flags) { return r }
             if ka == .infinity {
                 if kb == .infinity { return invalid(&flags) }
@@ -348,6 +423,12 @@ enum SoftF80 {
             if ka == .zero { return F80(sign: sign, biasedExp: 0, sig: 0) }
         }
         let (ea, sa) = unpack(a), (eb, sb) = unpack(b)
+        return divFinite(sign, ea, sa, eb, sb, cw: cw, flags: &flags)
+    }
+
+    @inline(__always)
+    static func divFinite(_ sign: Bool, _ ea: Int32, _ sa: UInt64, _ eb: Int32, _ sb: UInt64,
+                          cw: UInt16, flags: inout UInt16) -> F80 {
         var e = ea - eb
         // (hi:lo) / sb with hi < sb, so the quotient fits 64 bits and has bit 63 set.
         var hi = sa, lo: UInt64 = 0
@@ -357,9 +438,16 @@ enum SoftF80 {
         } else {
             e -= 1
         }
-        let (q1, r1) = sb.dividingFullWidth((high: hi, low: lo))
-        let (q2, r2) = sb.dividingFullWidth((high: r1, low: 0))
-        return roundPack(sign, e, q1, q2 | (r2 != 0 ? 1 : 0), cw: cw, flags: &flags)
+        let (q, r) = sb.dividingFullWidth((high: hi, low: lo))
+        // The bits below the quotient only matter as "half, above, below": compare 2r
+        // with the divisor (an encoding of them that rounds the same at every precision).
+        var extra: UInt64 = 0
+        if r != 0 {
+            let twice = r >> 63 != 0 || r << 1 > sb
+            let tie = r >> 63 == 0 && r << 1 == sb
+            extra = tie ? 1 << 63 : (twice ? 0xc000_0000_0000_0000 : 0x4000_0000_0000_0000)
+        }
+        return roundPack(sign, e, q, extra, cw: cw, flags: &flags)
     }
 
     // MARK: Square root
@@ -400,6 +488,11 @@ enum SoftF80 {
 
     /// floor(sqrt(hi:lo)) for hi ≥ 2^62 (the result has 64 bits).
     static func isqrt128(_ hi: UInt64, _ lo: UInt64) -> UInt64 {
+        #if (arch(x86_64) || arch(i386)) && !GATE_NO_FLOAT80
+        // The host's x87 gives the root to within an ulp; the loops below make it exact.
+        let approx = (Float80(hi) * 18446744073709551616.0 + Float80(lo)).squareRoot()
+        var r: UInt64 = approx >= 18446744073709551615.0 ? UInt64.max : UInt64(approx)
+        #else
         // Start from a double estimate (about 52 good bits), then Newton steps on integers.
         let approx = (Double(hi) * 18446744073709551616.0 + Double(lo)).squareRoot()
         var r: UInt64 = approx >= 18446744073709551615.0 ? UInt64.max : UInt64(approx)
@@ -410,6 +503,7 @@ enum SoftF80 {
             let (sum, c) = r.addingReportingOverflow(q)
             r = (sum >> 1) | (c ? F80.integerBit : 0)
         }
+        #endif
         // Correct to the floor: r² ≤ N < (r+1)².
         @inline(__always) func le(_ x: UInt64) -> Bool {
             let (ph, pl) = x.multipliedFullWidth(by: x)
@@ -531,6 +625,17 @@ enum SoftF80 {
     /// Widens an m32 (`bits` 32) or m64 value: exact; SNaN raises #IA and is quieted,
     /// a denormal raises #D.
     static func fromBinary(_ v: UInt64, double: Bool, flags: inout UInt16) -> F80 {
+        if double {
+            let e = UInt16(truncatingIfNeeded: v >> 52) & 0x7ff
+            if _fastPath(e &- 1 < 0x7fe) {
+                return F80(sig: F80.integerBit | v << 11, se: (e &+ (16383 - 1023)) | UInt16(truncatingIfNeeded: v >> 48) & 0x8000)
+            }
+        } else {
+            let e = UInt16(truncatingIfNeeded: v >> 23) & 0xff
+            if _fastPath(e &- 1 < 0xfe) {
+                return F80(sig: F80.integerBit | v << 40, se: (e &+ (16383 - 127)) | UInt16(truncatingIfNeeded: v >> 16) & 0x8000)
+            }
+        }
         let fracBits: UInt64 = double ? 52 : 23
         let expBits: UInt64 = double ? 11 : 8
         let bias: Int32 = double ? 1023 : 127
@@ -561,6 +666,18 @@ enum SoftF80 {
     /// Narrows to m32/m64 bits under `cw` (rounding control, masks); nil when an
     /// unmasked overflow or underflow means nothing is stored.
     static func toBinary(_ a: F80, double: Bool, cw: UInt16, flags: inout UInt16) -> UInt64? {
+        if _fastPath(a.isNormal && cw & 0x0c00 == 0) {
+            // Round to nearest with the result comfortably inside the format's normal range.
+            let e = a.biasedExp - F80.bias
+            if double ? (e >= -1022 && e < 1023) : (e >= -126 && e < 127) {
+                let r = roundNearestNormal(a.sign, e, a.sig, 0, shift: double ? 11 : 40, flags: &flags)
+                let re = r.biasedExp - F80.bias
+                if double {
+                    return UInt64(r.se & 0x8000) << 48 | UInt64(re + 1023) << 52 | (r.sig << 1) >> 12
+                }
+                return UInt64(r.se & 0x8000) << 16 | UInt64(re + 127) << 23 | (r.sig << 1) >> 41
+            }
+        }
         let fracBits: UInt64 = double ? 52 : 23
         let expBits: UInt64 = double ? 11 : 8
         let bias: Int32 = double ? 1023 : 127

@@ -15,10 +15,13 @@ import Darwin
 ///   m32/m64/m80, packed BCD, frndint, fscale, fxtract, fprem, fprem1, comparisons and
 ///   the constants are bit-exact on every host, in every precision and rounding mode, with
 ///   the exceptions and C1 the hardware reports: they run on `SoftF80`, an integer
-///   implementation that rounds exactly once. On x86 hosts, `fastAdd`… compute the
-///   commonest case (normal operands, exponents far from the limits) on the host's own x87
-///   through `Float80` and derive the flags from an error-free transformation; the two
-///   paths give identical results (the tests check this).
+///   implementation that rounds exactly once (64×64→128-bit multiplies, one 128/64 divide
+///   per division). That is also the fast path: measured against computing on the host's
+///   x87 through `Float80` plus an error-free transformation (needed to know the precision
+///   exception, C1, and to re-round for precision and rounding control), the integer
+///   path is as fast or faster, and it is the same on every host. The host's `Float80` is
+///   used to seed the square root and, in the tests, as an independent oracle for the
+///   default control word (X87Tests.softCoreMatchesHostFloat80).
 /// - f2xm1, fyl2x, fyl2xp1, fptan, fpatan, fsin, fcos, fsincos are approximate: on x86
 ///   hosts they use the host libm's `Float80` functions (glibc's atan2l is the fpatan
 ///   instruction itself; the others are within a few units in the last place of what the
@@ -44,9 +47,6 @@ enum X87Arithmetic {
 
     @inline(__always)
     static func add(_ a: F80, _ b: F80, cw: UInt16, flags: inout UInt16) -> F80 {
-        #if arch(x86_64) || arch(i386)
-        if let r = HostFloat80.add(a, b, cw: cw, flags: &flags) { return r }
-        #endif
         return SoftF80.add(a, b, cw: cw, flags: &flags)
     }
 
@@ -58,24 +58,15 @@ enum X87Arithmetic {
 
     @inline(__always)
     static func mul(_ a: F80, _ b: F80, cw: UInt16, flags: inout UInt16) -> F80 {
-        #if arch(x86_64) || arch(i386)
-        if let r = HostFloat80.mul(a, b, cw: cw, flags: &flags) { return r }
-        #endif
         return SoftF80.mul(a, b, cw: cw, flags: &flags)
     }
 
     @inline(__always)
     static func div(_ a: F80, _ b: F80, cw: UInt16, flags: inout UInt16) -> F80 {
-        #if arch(x86_64) || arch(i386)
-        if let r = HostFloat80.div(a, b, cw: cw, flags: &flags) { return r }
-        #endif
         return SoftF80.div(a, b, cw: cw, flags: &flags)
     }
 
     static func sqrt(_ a: F80, cw: UInt16, flags: inout UInt16) -> F80 {
-        #if arch(x86_64) || arch(i386)
-        if let r = HostFloat80.sqrt(a, cw: cw, flags: &flags) { return r }
-        #endif
         return SoftF80.sqrt(a, cw: cw, flags: &flags)
     }
 
@@ -431,7 +422,9 @@ enum X87Arithmetic {
             return F80(sign: y.sign != below, biasedExp: 0, sig: 0)
         }
         flags |= X87Flag.precision
-        return tiny(Host.ylog2x(x, y), &flags)
+        // y · log2(x): the logarithm from the host, the product rounded exactly (so a
+        // tiny or huge product underflows, overflows and wraps as the hardware's does).
+        return SoftF80.mul(y, Host.log2(x), cw: cw | 0x0300, flags: &flags)
     }
 
     /// fyl2xp1: y · log2(x + 1) for |x| < 1 − √2/2.
@@ -454,7 +447,15 @@ enum X87Arithmetic {
         flags |= X87Flag.precision
         // Outside |x| < 1 the result is undefined; the recording CPU returns x.
         if x.biasedExp >= F80.bias { return x }
-        return tiny(Host.ylog2xp1(x, y), &flags)
+        // y · log2(1 + x) = (y · log2 e) · ln(1 + x). For tiny x, ln(1 + x) is x itself, so
+        // keeping it as the last factor makes the result exact but for the final rounding.
+        var fl: UInt16 = 0
+        let yl = SoftF80.mul(y, F80(sig: 0xb8aa_3b29_5c17_f0bc, se: 0x3fff), cw: 0x037f, flags: &fl)
+        if yl.kind == .infinity || yl.kind == .denormal || yl.kind == .zero {
+            // y too large or too small for that order: y · (log2(1 + x)).
+            return SoftF80.mul(y, Host.log2p1(x), cw: cw | 0x0300, flags: &flags)
+        }
+        return SoftF80.mul(yl, Host.log1p(x), cw: cw | 0x0300, flags: &flags)
     }
 
     /// fpatan: atan(y / x) with the quadrant of (x, y).
@@ -531,11 +532,23 @@ enum X87Arithmetic {
         }
     }
 
+    /// x moved by much less than an ulp towards zero (`up` false) or away from it, then
+    /// rounded: sin x, tan x and cos x for operands too small to change them otherwise.
+    static func nudged(_ x: F80, up: Bool, cw: UInt16, flags: inout UInt16) -> F80 {
+        let (e, s) = SoftF80.unpack(x)
+        if up { return SoftF80.roundPack(x.sign, e, s, 1, cw: cw | 0x0300, flags: &flags) }
+        // (s − 2^−64): with s = 2^63 the value drops below the binade.
+        if s == F80.integerBit {
+            return SoftF80.roundPack(x.sign, e - 1, UInt64.max, 0xffff_ffff_ffff_fffe, cw: cw | 0x0300, flags: &flags)
+        }
+        return SoftF80.roundPack(x.sign, e, s - 1, UInt64.max, cw: cw | 0x0300, flags: &flags)
+    }
+
     static func sin(_ x: F80, cw: UInt16, flags: inout UInt16) -> F80 {
         if let r = trigSpecial(x, flags: &flags) { return r }
         if trigOutOfRange(x) { flags |= X87Flag.c2; return x }
         if x.kind == .zero { return x }
-        if x.kind == .denormal { flags |= X87Flag.precision | X87Flag.underflow; return x }
+        if x.kind == .denormal { return nudged(x, up: false, cw: cw, flags: &flags) }
         flags |= X87Flag.precision
         let s = sinCosMagnitude(x).0
         return x.sign ? s.negated() : s
@@ -545,8 +558,8 @@ enum X87Arithmetic {
         if let r = trigSpecial(x, flags: &flags) { return r }
         if trigOutOfRange(x) { flags |= X87Flag.c2; return x }
         if x.kind == .zero { return F80.one }
+        if x.kind == .denormal { return nudged(F80.one, up: false, cw: cw, flags: &flags) }
         flags |= X87Flag.precision
-        if x.kind == .denormal { return F80.one }
         return sinCosMagnitude(x).1
     }
 
@@ -555,7 +568,7 @@ enum X87Arithmetic {
         if let r = trigSpecial(x, flags: &flags) { return (r, r) }
         if trigOutOfRange(x) { flags |= X87Flag.c2; return (x, x) }
         if x.kind == .zero { return (x, F80.one) }
-        if x.kind == .denormal { flags |= X87Flag.precision | X87Flag.underflow; return (x, F80.one) }
+        if x.kind == .denormal { return (nudged(x, up: true, cw: cw, flags: &flags), F80.one) }
         flags |= X87Flag.precision
         var t: F80
         if let (q, h, l) = reduce(x) {
@@ -572,8 +585,12 @@ enum X87Arithmetic {
         if let r = trigSpecial(x, flags: &flags) { return (r, r) }
         if trigOutOfRange(x) { flags |= X87Flag.c2; return (x, x) }
         if x.kind == .zero { return (x, F80.one) }
+        if x.kind == .denormal {
+            var fc: UInt16 = 0
+            let c = nudged(F80.one, up: false, cw: cw, flags: &fc)
+            return (nudged(x, up: false, cw: cw, flags: &flags), c)
+        }
         flags |= X87Flag.precision
-        if x.kind == .denormal { flags |= X87Flag.underflow; return (x, F80.one) }
         let (s, c) = sinCosMagnitude(x)
         return (x.sign ? s.negated() : s, c)
     }
@@ -581,7 +598,7 @@ enum X87Arithmetic {
 
 // MARK: - Host libm for the transcendental instructions
 
-#if arch(x86_64) || arch(i386)
+#if (arch(x86_64) || arch(i386)) && !GATE_NO_FLOAT80
 /// Host `Float80` (the host's own x87 format) and its libm.
 enum Host {
     @inline(__always) static func float(_ x: F80) -> Float80 {
@@ -597,8 +614,9 @@ enum Host {
     }
     static let ln2: Float80 = 0.693147180559945309417232121458176568
     static func exp2m1(_ x: F80) -> F80 { f80(expm1l(float(x) * ln2)) }
-    static func ylog2x(_ x: F80, _ y: F80) -> F80 { f80(float(y) * log2l(float(x))) }
-    static func ylog2xp1(_ x: F80, _ y: F80) -> F80 { f80(float(y) * (log1pl(float(x)) / ln2)) }
+    static func log2(_ x: F80) -> F80 { f80(log2l(float(x))) }
+    static func log1p(_ x: F80) -> F80 { f80(log1pl(float(x))) }
+    static func log2p1(_ x: F80) -> F80 { f80(log1pl(float(x)) / ln2) }
     static func arctan2(_ y: F80, _ x: F80) -> F80 { f80(atan2l(float(y), float(x))) }
     /// sin, cos, tan, cot of h + l (|l| at most half an ulp of h).
     static func sinPair(_ h: F80, _ l: F80) -> F80 {
@@ -633,13 +651,23 @@ enum Host {
         var fl: UInt16 = 0
         return SoftF80.fromBinary(d.bitPattern, double: true, flags: &fl)
     }
-    static func exp2m1(_ x: F80) -> F80 { f80(expm1(double(x) * 0.6931471805599453)) }
-    static func ylog2x(_ x: F80, _ y: F80) -> F80 { f80(double(y) * log2(double(x))) }
-    static func ylog2xp1(_ x: F80, _ y: F80) -> F80 { f80(double(y) * log1p(double(x)) / 0.6931471805599453) }
-    static func arctan2(_ y: F80, _ x: F80) -> F80 { f80(atan2(double(y), double(x))) }
-    static func sinPair(_ h: F80, _ l: F80) -> F80 { f80(sin(double(h)) + double(l) * cos(double(h))) }
-    static func cosPair(_ h: F80, _ l: F80) -> F80 { f80(cos(double(h)) - double(l) * sin(double(h))) }
-    static func tanPair(_ h: F80, _ l: F80) -> F80 { f80(tan(double(h))) }
-    static func cotPair(_ h: F80, _ l: F80) -> F80 { f80(1 / tan(double(h))) }
+    static func exp2m1(_ x: F80) -> F80 { f80(libmExpm1(double(x) * 0.6931471805599453)) }
+    static func log2(_ x: F80) -> F80 { f80(libmLog2(double(x))) }
+    static func log1p(_ x: F80) -> F80 { f80(libmLog1p(double(x))) }
+    static func log2p1(_ x: F80) -> F80 { f80(libmLog1p(double(x)) / 0.6931471805599453) }
+    static func arctan2(_ y: F80, _ x: F80) -> F80 { f80(libmAtan2(double(y), double(x))) }
+    static func sinPair(_ h: F80, _ l: F80) -> F80 { f80(libmSin(double(h)) + double(l) * libmCos(double(h))) }
+    static func cosPair(_ h: F80, _ l: F80) -> F80 { f80(libmCos(double(h)) - double(l) * libmSin(double(h))) }
+    static func tanPair(_ h: F80, _ l: F80) -> F80 { f80(libmTan(double(h))) }
+    static func cotPair(_ h: F80, _ l: F80) -> F80 { f80(1 / libmTan(double(h))) }
 }
+
+// The C library's functions under names `Host` does not shadow.
+private func libmExpm1(_ x: Double) -> Double { expm1(x) }
+private func libmLog2(_ x: Double) -> Double { log2(x) }
+private func libmLog1p(_ x: Double) -> Double { log1p(x) }
+private func libmAtan2(_ y: Double, _ x: Double) -> Double { atan2(y, x) }
+private func libmSin(_ x: Double) -> Double { sin(x) }
+private func libmCos(_ x: Double) -> Double { cos(x) }
+private func libmTan(_ x: Double) -> Double { tan(x) }
 #endif

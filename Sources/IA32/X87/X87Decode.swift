@@ -10,14 +10,19 @@ enum X87Op: UInt8, CaseIterable {
     /// #UD.
     case invalid = 0
 
-    // Arithmetic; the ModRM reg field is the operation: add mul com comp sub subr div divr.
-    case arithM32, arithM64, arithI16, arithI32
+    // Arithmetic with a memory operand, eight forms each in ModRM reg order (add mul com
+    // comp sub subr div divr): D8 m32fp, DC m64fp, DE m16int, DA m32int.
+    case fadd32, fmul32, fcom32, fcomp32, fsub32, fsubr32, fdiv32, fdivr32
+    case fadd64, fmul64, fcom64, fcomp64, fsub64, fsubr64, fdiv64, fdivr64
+    case fiadd16, fimul16, ficom16, ficomp16, fisub16, fisubr16, fidiv16, fidivr16
+    case fiadd32, fimul32, ficom32, ficomp32, fisub32, fisubr32, fidiv32, fidivr32
     /// D8 C0+: ST(0) ← ST(0) op ST(i).
-    case arithST0
-    /// DC C0+: ST(i) ← ST(0) op ST(i) (reg 4/6 compute ST(0)−ST(i) and ST(0)/ST(i)).
-    case arithSTi
-    /// DE C0+: as arithSTi, then pop.
-    case arithSTiPop
+    case faddST0, fmulST0, fsubST0, fsubrST0, fdivST0, fdivrST0
+    /// DC C0+: ST(i) ← ST(i) op ST(0) (Intel's names; DC E0+ "fsubr st(i),st" computes
+    /// ST(0) − ST(i)).
+    case faddSTi, fmulSTi, fsubrSTi, fsubSTi, fdivrSTi, fdivSTi
+    /// DE C0+: as the DC forms, then pop.
+    case faddp, fmulp, fsubrp, fsubp, fdivrp, fdivp
 
     case fld32, fld64, fld80, fldST, fild16, fild32, fild64, fbld
     case fst32, fst64, fstp32, fstp64, fstp80, fstST, fstpST, fstp1, fbstp
@@ -34,9 +39,11 @@ enum X87Op: UInt8, CaseIterable {
     case ffree, ffreep
 
     // Control instructions: waiting, but they leave the pointers alone.
-    case fldcw, fldenv, frstor, fwait, fxrstor
+    case fldcw, fldenv, frstor, fwait
+    // MMX (MMX.swift): waiting, and they leave the pointers alone too.
+    case emms, movdToMMX, movdFromMMX, movqToMMX, movqFromMMX, mmxShiftImmediate, mmxBinary
     // Non-waiting control instructions.
-    case fninit, fnclex, fnstcw, fnstsw, fnstswAX, fnstenv, fnsave, fxsave
+    case fninit, fnclex, fnstcw, fnstsw, fnstswAX, fnstenv, fnsave, fxsave, fxrstor
     /// fneni, fndisi, fnsetpm: 8087/287 controls, no-ops since the 387.
     case fnnop
 
@@ -58,13 +65,25 @@ extension Decoder {
 }
 
 extension X87Op {
+    /// The register-register arithmetic form for ModRM reg `reg` (fcom and fcomp for 2
+    /// and 3) in the group starting at `add`.
+    static func register(_ reg: UInt8, _ add: X87Op) -> X87Op {
+        switch reg {
+        case 2: return .fcom
+        case 3: return .fcomp
+        case 0, 1: return X87Op(rawValue: add.rawValue + reg)!
+        default: return X87Op(rawValue: add.rawValue + reg - 2)!
+        }
+    }
+
     static func form(opcode: UInt8, modrm m: UInt8) -> X87Op {
         let reg = (m >> 3) & 7
         let rm = m & 7
         let memory = m < 0xc0
         switch opcode & 7 {
         case 0:
-            return memory ? .arithM32 : .arithST0
+            if memory { return X87Op(rawValue: X87Op.fadd32.rawValue + reg)! }
+            return register(reg, .faddST0)
         case 1:
             if memory {
                 switch reg {
@@ -107,7 +126,7 @@ extension X87Op {
             default: return .invalid
             }
         case 2:
-            if memory { return .arithI32 }
+            if memory { return X87Op(rawValue: X87Op.fiadd32.rawValue + reg)! }
             if m < 0xe0 { return .fcmov }
             return m == 0xe9 ? .fucompp : .invalid
         case 3:
@@ -132,8 +151,8 @@ extension X87Op {
             default: return .invalid
             }
         case 4:
-            if memory { return .arithM64 }
-            return .arithSTi
+            if memory { return X87Op(rawValue: X87Op.fadd64.rawValue + reg)! }
+            return register(reg, .faddSTi)
         case 5:
             if memory {
                 switch reg {
@@ -157,10 +176,10 @@ extension X87Op {
             default: return .invalid
             }
         case 6:
-            if memory { return .arithI16 }
+            if memory { return X87Op(rawValue: X87Op.fiadd16.rawValue + reg)! }
             if reg == 2 { return .fcomp }             // fcomp5 alias
             if reg == 3 { return rm == 1 ? .fcompp : .invalid }
-            return .arithSTiPop
+            return register(reg, .faddp)
         default:
             if memory {
                 switch reg {

@@ -4,6 +4,7 @@
 /// is the 14-byte 16-bit format. fnsave/frstor add the eight registers in ST order
 /// (10 bytes each): 108 or 94 bytes.
 extension UnsafeMutablePointer where Pointee == CPUState {
+    @inline(never)
     func environment(_ i: Ins, _ form: X87Op) {
         let f = fpu
         let wide = i.size == 4
@@ -84,6 +85,65 @@ extension UnsafeMutablePointer where Pointee == CPUState {
                 let r = withUnsafeBytes(of: &regs) { $0.load(fromByteOffset: k * MemoryLayout<F80>.stride, as: F80.self) }
                 f.setST(k, r)
             }
+        }
+        f.updateErrorSummary()
+    }
+
+    /// fxsave/fxrstor: the 512-byte image (Intel SDM vol. 2, FXSAVE, table 3-53) with the
+    /// abridged tag byte. The models have no SSE, so MXCSR and its mask store as 0 and the
+    /// XMM area is left alone. The operand must be 16-byte aligned (#GP(0)).
+    @inline(never)
+    func extendedState(_ i: Ins, save: Bool) {
+        let f = fpu
+        let e = ea(i)
+        let a = linear(Int(i.seg), e, 512, write: save)
+        if faulted { return }
+        if a & 15 != 0 { raise(Vector.generalProtection); return }
+        if save {
+            guard probeWrite(a, 512) else { return }
+            let fs = f.pointee
+            write32L(a, UInt32(fs.cw) | UInt32(fs.statusWord) << 16)
+            write32L(a &+ 4, UInt32(fs.abridgedTag) | UInt32(fs.fop & 0x7ff) << 16)
+            write32L(a &+ 8, fs.fip)
+            write32L(a &+ 12, UInt32(fs.fcs))
+            write32L(a &+ 16, fs.fdp)
+            write32L(a &+ 20, UInt32(fs.fds))
+            write32L(a &+ 24, 0)
+            write32L(a &+ 28, 0)
+            for k in 0..<8 {
+                let r = f.st(k)
+                let p = a &+ UInt32(32 + 16 * k)
+                write64L(p, r.sig)
+                write32L(p &+ 8, UInt32(r.se))
+                write32L(p &+ 12, 0)
+            }
+            return
+        }
+        let w0 = read32L(a), w1 = read32L(a &+ 4), fip = read32L(a &+ 8), fcs = read32L(a &+ 12)
+        let fdp = read32L(a &+ 16), fds = read32L(a &+ 20)
+        if faulted { return }
+        var regs: (F80, F80, F80, F80, F80, F80, F80, F80) = (F80.zero, F80.zero, F80.zero, F80.zero,
+                                                             F80.zero, F80.zero, F80.zero, F80.zero)
+        for k in 0..<8 {
+            let p = a &+ UInt32(32 + 16 * k)
+            let lo = read32L(p), hi = read32L(p &+ 4), se = read16L(p &+ 8)
+            if faulted { return }
+            withUnsafeMutableBytes(of: &regs) {
+                $0.storeBytes(of: F80(sig: UInt64(hi) << 32 | UInt64(lo), se: UInt16(truncatingIfNeeded: se)),
+                              toByteOffset: k * MemoryLayout<F80>.stride, as: F80.self)
+            }
+        }
+        f.pointee.cw = (UInt16(truncatingIfNeeded: w0) & 0x1f3f) | 0x0040
+        f.pointee.setStatusWord(UInt16(truncatingIfNeeded: w0 >> 16))
+        f.pointee.empty = ~UInt8(truncatingIfNeeded: w1)
+        f.pointee.fop = UInt16(truncatingIfNeeded: w1 >> 16) & 0x7ff
+        f.pointee.fip = fip
+        f.pointee.fcs = UInt16(truncatingIfNeeded: fcs)
+        f.pointee.fdp = fdp
+        f.pointee.fds = UInt16(truncatingIfNeeded: fds)
+        for k in 0..<8 {
+            let r = withUnsafeBytes(of: &regs) { $0.load(fromByteOffset: k * MemoryLayout<F80>.stride, as: F80.self) }
+            f.setST(k, r)
         }
         f.updateErrorSummary()
     }

@@ -30,224 +30,82 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             f.pointee.fcs = pointee.seg.regs.1.selector
             f.pointee.fop = UInt16(truncatingIfNeeded: i.imm2)
         }
+        // Every case is a call, so this dispatch needs no stack frame of its own.
         switch form {
-        case .invalid: raise(Vector.invalidOpcode)
-
-        case .arithM32:
-            let e = ea(i)
-            let v = read(Int(i.seg), e, 4)
-            if faulted { return }
-            notePointer(i, e)
-            var fl: UInt16 = 0
-            let b = X87Arithmetic.widen(UInt64(v), double: false, quiet: false, flags: &fl)
-            arithWithST0(Int(i.reg), b, fl)
-        case .arithM64:
-            let e = ea(i)
-            let v = read64(i, e)
-            if faulted { return }
-            notePointer(i, e)
-            var fl: UInt16 = 0
-            let b = X87Arithmetic.widen(v, double: true, quiet: false, flags: &fl)
-            arithWithST0(Int(i.reg), b, fl)
-        case .arithI16:
-            let e = ea(i)
-            let v = read(Int(i.seg), e, 2)
-            if faulted { return }
-            notePointer(i, e)
-            arithWithST0(Int(i.reg), X87Arithmetic.fromInt(Int64(Int16(truncatingIfNeeded: v))), 0)
-        case .arithI32:
-            let e = ea(i)
-            let v = read(Int(i.seg), e, 4)
-            if faulted { return }
-            notePointer(i, e)
-            arithWithST0(Int(i.reg), X87Arithmetic.fromInt(Int64(Int32(bitPattern: v))), 0)
-        case .arithST0:
-            arithRegisters(Int(i.reg), Int(i.rm), dest: 0, pop: false)
-        case .arithSTi:
-            arithRegisters(Int(i.reg), Int(i.rm), dest: Int(i.rm), pop: false)
-        case .arithSTiPop:
-            arithRegisters(Int(i.reg), Int(i.rm), dest: Int(i.rm), pop: true)
-
-        // Loads
-        case .fld32:
-            let e = ea(i)
-            let v = read(Int(i.seg), e, 4)
-            if faulted { return }
-            notePointer(i, e)
-            var fl: UInt16 = 0
-            let x = X87Arithmetic.widen(UInt64(v), double: false, quiet: true, flags: &fl)
-            pushValue(x, fl)
-        case .fld64:
-            let e = ea(i)
-            let v = read64(i, e)
-            if faulted { return }
-            notePointer(i, e)
-            var fl: UInt16 = 0
-            let x = X87Arithmetic.widen(v, double: true, quiet: true, flags: &fl)
-            pushValue(x, fl)
-        case .fld80:
-            let e = ea(i)
-            let x = read80(i, e)
-            if faulted { return }
-            notePointer(i, e)
-            pushValue(x, 0)
+        case .fadd32: arithMemory(i, .m32, op: 0)
+        case .fmul32: arithMemory(i, .m32, op: 1)
+        case .fcom32: compareMemory(i, .m32, pop: false)
+        case .fcomp32: compareMemory(i, .m32, pop: true)
+        case .fsub32: arithMemory(i, .m32, op: 4)
+        case .fsubr32: arithMemory(i, .m32, op: 5)
+        case .fdiv32: arithMemory(i, .m32, op: 6)
+        case .fdivr32: arithMemory(i, .m32, op: 7)
+        case .fadd64: arithMemory(i, .m64, op: 0)
+        case .fmul64: arithMemory(i, .m64, op: 1)
+        case .fcom64: compareMemory(i, .m64, pop: false)
+        case .fcomp64: compareMemory(i, .m64, pop: true)
+        case .fsub64: arithMemory(i, .m64, op: 4)
+        case .fsubr64: arithMemory(i, .m64, op: 5)
+        case .fdiv64: arithMemory(i, .m64, op: 6)
+        case .fdivr64: arithMemory(i, .m64, op: 7)
+        case .fiadd16: arithMemory(i, .i16, op: 0)
+        case .fimul16: arithMemory(i, .i16, op: 1)
+        case .ficom16: compareMemory(i, .i16, pop: false)
+        case .ficomp16: compareMemory(i, .i16, pop: true)
+        case .fisub16: arithMemory(i, .i16, op: 4)
+        case .fisubr16: arithMemory(i, .i16, op: 5)
+        case .fidiv16: arithMemory(i, .i16, op: 6)
+        case .fidivr16: arithMemory(i, .i16, op: 7)
+        case .fiadd32: arithMemory(i, .i32, op: 0)
+        case .fimul32: arithMemory(i, .i32, op: 1)
+        case .ficom32: compareMemory(i, .i32, pop: false)
+        case .ficomp32: compareMemory(i, .i32, pop: true)
+        case .fisub32: arithMemory(i, .i32, op: 4)
+        case .fisubr32: arithMemory(i, .i32, op: 5)
+        case .fidiv32: arithMemory(i, .i32, op: 6)
+        case .fidivr32: arithMemory(i, .i32, op: 7)
+        case .faddST0: arithRegisters(0, Int(i.rm), dest: 0, pop: false)
+        case .fmulST0: arithRegisters(1, Int(i.rm), dest: 0, pop: false)
+        case .fsubST0: arithRegisters(4, Int(i.rm), dest: 0, pop: false)
+        case .fsubrST0: arithRegisters(5, Int(i.rm), dest: 0, pop: false)
+        case .fdivST0: arithRegisters(6, Int(i.rm), dest: 0, pop: false)
+        case .fdivrST0: arithRegisters(7, Int(i.rm), dest: 0, pop: false)
+        case .faddSTi: arithRegisters(0, Int(i.rm), dest: Int(i.rm), pop: false)
+        case .fmulSTi: arithRegisters(1, Int(i.rm), dest: Int(i.rm), pop: false)
+        case .fsubrSTi: arithRegisters(4, Int(i.rm), dest: Int(i.rm), pop: false)
+        case .fsubSTi: arithRegisters(5, Int(i.rm), dest: Int(i.rm), pop: false)
+        case .fdivrSTi: arithRegisters(6, Int(i.rm), dest: Int(i.rm), pop: false)
+        case .fdivSTi: arithRegisters(7, Int(i.rm), dest: Int(i.rm), pop: false)
+        case .faddp: arithRegisters(0, Int(i.rm), dest: Int(i.rm), pop: true)
+        case .fmulp: arithRegisters(1, Int(i.rm), dest: Int(i.rm), pop: true)
+        case .fsubrp: arithRegisters(4, Int(i.rm), dest: Int(i.rm), pop: true)
+        case .fsubp: arithRegisters(5, Int(i.rm), dest: Int(i.rm), pop: true)
+        case .fdivrp: arithRegisters(6, Int(i.rm), dest: Int(i.rm), pop: true)
+        case .fdivp: arithRegisters(7, Int(i.rm), dest: Int(i.rm), pop: true)
+        case .fld32, .fld64, .fld80, .fild16, .fild32, .fild64, .fbld:
+            loadMemory(i, form)
         case .fldST:
-            let src = Int(i.rm)
-            var fl: UInt16 = 0
-            var x = f.st(src)
-            if f.isEmpty(src) { x = F80.indefinite; fl = X87Flag.invalid | X87Flag.stackFault }
-            pushValue(x, fl)
-        case .fild16:
-            let e = ea(i)
-            let v = read(Int(i.seg), e, 2)
-            if faulted { return }
-            notePointer(i, e)
-            pushValue(X87Arithmetic.fromInt(Int64(Int16(truncatingIfNeeded: v))), 0)
-        case .fild32:
-            let e = ea(i)
-            let v = read(Int(i.seg), e, 4)
-            if faulted { return }
-            notePointer(i, e)
-            pushValue(X87Arithmetic.fromInt(Int64(Int32(bitPattern: v))), 0)
-        case .fild64:
-            let e = ea(i)
-            let v = read64(i, e)
-            if faulted { return }
-            notePointer(i, e)
-            pushValue(X87Arithmetic.fromInt(Int64(bitPattern: v)), 0)
-        case .fbld:
-            let e = ea(i)
-            let x = read80(i, e)
-            if faulted { return }
-            notePointer(i, e)
-            pushValue(X87Arithmetic.fromPackedBCD(x), 0)
-        case .fldConst:
-            pushValue(X87Arithmetic.constant(Int(i.rm), rc: X87Control.rounding(f.pointee.cw)), 0)
-
-        // Stores
+            loadRegister(Int(i.rm))
         case .fst32, .fstp32:
             storeBinary(i, double: false, pop: form == .fstp32)
         case .fst64, .fstp64:
             storeBinary(i, double: true, pop: form == .fstp64)
-        case .fstp80:
-            let e = ea(i)
-            let a = linear(Int(i.seg), e, 10, write: true)
-            if faulted || !probeWrite(a, 10) { return }
-            notePointer(i, e)
-            var x = f.st(0)
-            var fl: UInt16 = 0
-            if f.isEmpty(0) {
-                fl = X87Flag.invalid | X87Flag.stackFault
-                if f.pointee.cw & X87Flag.invalid == 0 { finish(fl); return }
-                x = F80.indefinite
-            }
-            write32L(a, UInt32(truncatingIfNeeded: x.sig))
-            write32L(a &+ 4, UInt32(truncatingIfNeeded: x.sig >> 32))
-            write16L(a &+ 8, UInt32(x.se))
-            f.pop()
-            finish(fl)
-        case .fstST, .fstpST:
-            // A register-to-register copy of the raw bits.
-            var x = f.st(0)
-            var fl: UInt16 = 0
-            if f.isEmpty(0) {
-                fl = X87Flag.invalid | X87Flag.stackFault
-                if f.pointee.cw & X87Flag.invalid == 0 { finish(fl); return }
-                x = F80.indefinite
-            }
-            f.setST(Int(i.rm), x)
-            f.markValid(Int(i.rm))
-            if form == .fstpST { f.pop() }
-            finish(fl)
-        case .fstp1:
-            // D9 D8+i, the undocumented alias of fstp: on the recording CPU (AMD Zen 3) it
-            // copies ST(0) with its tag, so an empty ST(0) raises no stack underflow and
-            // leaves ST(i) empty.
-            let j = Int(i.rm)
-            let wasEmpty = f.isEmpty(0)
-            f.setST(j, f.st(0))
-            if wasEmpty { f.pointee.empty |= 1 << f.physicalIndex(j) } else { f.markValid(j) }
-            f.pop()
-            f.pointee.sw &= ~X87Flag.c1
         case .fist16, .fistp16, .fisttp16:
             storeInteger(i, bits: 16, pop: form != .fist16, truncate: form == .fisttp16)
         case .fist32, .fistp32, .fisttp32:
             storeInteger(i, bits: 32, pop: form != .fist32, truncate: form == .fisttp32)
         case .fistp64, .fisttp64:
             storeInteger(i, bits: 64, pop: true, truncate: form == .fisttp64)
-        case .fbstp:
-            let e = ea(i)
-            let a = linear(Int(i.seg), e, 10, write: true)
-            if faulted || !probeWrite(a, 10) { return }
-            notePointer(i, e)
-            var fl: UInt16 = 0
-            let x: F80
-            if f.isEmpty(0) {
-                fl = X87Flag.invalid | X87Flag.stackFault
-                x = F80.indefinite
-            } else {
-                x = X87Arithmetic.toPackedBCD(f.st(0), rc: X87Control.rounding(f.pointee.cw), flags: &fl)
-            }
-            if fl & X87Flag.invalid != 0 && f.pointee.cw & X87Flag.invalid == 0 { finish(fl); return }
-            let out = fl & X87Flag.invalid != 0 ? F80(sig: 0xc000_0000_0000_0000, se: 0xffff) : x
-            write32L(a, UInt32(truncatingIfNeeded: out.sig))
-            write32L(a &+ 4, UInt32(truncatingIfNeeded: out.sig >> 32))
-            write16L(a &+ 8, UInt32(out.se))
-            f.pop()
-            finish(fl)
-
-        // Register operations
+        case .fstST, .fstpST, .fstp1:
+            storeRegister(Int(i.rm), form)
         case .fxch:
-            let j = Int(i.rm)
-            var fl: UInt16 = 0
-            var a = f.st(0), b = f.st(j)
-            if f.isEmpty(0) || f.isEmpty(j) {
-                fl = X87Flag.invalid | X87Flag.stackFault
-                if f.pointee.cw & X87Flag.invalid == 0 { finish(fl); return }
-                if f.isEmpty(0) { a = F80.indefinite }
-                if f.isEmpty(j) { b = F80.indefinite }
-            }
-            f.setST(0, b); f.markValid(0)
-            f.setST(j, a); f.markValid(j)
-            finish(fl)
-        case .fnop:
-            break
+            exchange(Int(i.rm))
         case .fchs, .fabs, .f2xm1, .fsqrt, .frndint, .fsin, .fcos:
             unaryOnST0(form)
-        case .ftst:
-            compareST0(with: F80.zero, operandFlags: 0, quiet: false, pops: 0, eflags: false, emptyOther: false)
-        case .fxam:
-            f.pointee.sw = (f.pointee.sw & ~X87Flag.conditions) | X87Arithmetic.examine(f.st(0), empty: f.isEmpty(0))
         case .fyl2x, .fyl2xp1, .fpatan, .fscale, .fprem, .fprem1:
             binaryOnST0ST1(form)
         case .fptan, .fsincos, .fxtract:
             twoResults(form)
-        case .fdecstp:
-            f.pointee.top = (f.pointee.top &- 1) & 7
-            f.pointee.sw &= ~X87Flag.c1
-        case .fincstp:
-            f.pointee.top = (f.pointee.top &+ 1) & 7
-            f.pointee.sw &= ~X87Flag.c1
-        case .fcmov:
-            let cc: Bool
-            switch i.reg & 3 {
-            case 0: cc = cf
-            case 1: cc = zf
-            case 2: cc = cf || zf
-            default: cc = pf
-            }
-            let j = Int(i.rm)
-            if f.isEmpty(0) || f.isEmpty(j) {
-                let fl = X87Flag.invalid | X87Flag.stackFault
-                if f.pointee.cw & X87Flag.invalid != 0 {
-                    // Masked: ST(0) becomes the indefinite whatever the condition.
-                    f.setST(0, F80.indefinite)
-                    f.markValid(0)
-                }
-                finish(fl)
-                return
-            }
-            if cc != (i.sub & 1 != 0) { f.setST(0, f.st(j)) }
         case .fcom, .fcomp:
             compareRegisters(Int(i.rm), quiet: false, pops: form == .fcomp ? 1 : 0, eflags: false)
         case .fucom, .fucomp:
@@ -260,6 +118,60 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             compareRegisters(Int(i.rm), quiet: false, pops: form == .fcomip ? 1 : 0, eflags: true)
         case .fucomi, .fucomip:
             compareRegisters(Int(i.rm), quiet: true, pops: form == .fucomip ? 1 : 0, eflags: true)
+        case .fcmov:
+            conditionalMove(i)
+        case .fldenv, .frstor, .fnstenv, .fnsave:
+            environment(i, form)
+        case .fxsave, .fxrstor:
+            extendedState(i, save: form == .fxsave)
+        case .emms, .movdToMMX, .movdFromMMX, .movqToMMX, .movqFromMMX, .mmxShiftImmediate, .mmxBinary:
+            mmx(i, form)
+        default:
+            x87Other(i, form)
+        }
+    }
+
+    /// The rest: constants, classification, stack control, the control and status words,
+    /// 80-bit stores.
+    @inline(never)
+    func x87Other(_ i: Ins, _ form: X87Op) {
+        let f = fpu
+        switch form {
+        case .fldConst:
+            pushValue(X87Arithmetic.constant(Int(i.rm), rc: X87Control.rounding(f.pointee.cw)), 0)
+        case .fstp80, .fbstp:
+            let e = ea(i)
+            let a = linear(Int(i.seg), e, 10, write: true)
+            if faulted || !probeWrite(a, 10) { return }
+            notePointer(i, e)
+            var x = f.st(0)
+            var fl: UInt16 = 0
+            if f.isEmpty(0) {
+                fl = X87Flag.invalid | X87Flag.stackFault
+                x = F80.indefinite
+            } else if form == .fbstp {
+                x = X87Arithmetic.toPackedBCD(x, rc: X87Control.rounding(f.pointee.cw), flags: &fl)
+            }
+            if fl & X87Flag.invalid != 0 {
+                if f.pointee.cw & X87Flag.invalid == 0 { finish(fl); return }
+                // The real indefinite, or the packed BCD indefinite (same bytes).
+                x = F80(sig: 0xc000_0000_0000_0000, se: 0xffff)
+            }
+            write32L(a, UInt32(truncatingIfNeeded: x.sig))
+            write32L(a &+ 4, UInt32(truncatingIfNeeded: x.sig >> 32))
+            write16L(a &+ 8, UInt32(x.se))
+            f.pop()
+            finish(fl)
+        case .ftst:
+            compareST0(with: F80.zero, operandFlags: 0, quiet: false, pops: 0, eflags: false, emptyOther: false)
+        case .fxam:
+            f.pointee.sw = (f.pointee.sw & ~X87Flag.conditions) | X87Arithmetic.examine(f.st(0), empty: f.isEmpty(0))
+        case .fdecstp:
+            f.pointee.top = (f.pointee.top &- 1) & 7
+            f.pointee.sw &= ~X87Flag.c1
+        case .fincstp:
+            f.pointee.top = (f.pointee.top &+ 1) & 7
+            f.pointee.sw &= ~X87Flag.c1
         case .ffree:
             f.pointee.empty |= 1 << ((f.pointee.top + Int(i.rm)) & 7)
             f.pointee.sw &= ~X87Flag.c1
@@ -267,8 +179,6 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             f.pointee.empty |= 1 << ((f.pointee.top + Int(i.rm)) & 7)
             f.pop()
             f.pointee.sw &= ~X87Flag.c1
-
-        // Control
         case .fldcw:
             let v = read(Int(i.seg), ea(i), 2)
             if faulted { return }
@@ -283,13 +193,178 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             f.pointee.sw &= ~(X87Flag.exceptions | X87Flag.stackFault | X87Flag.errorSummary | X87Flag.busy)
         case .fninit:
             f.pointee.initialize()
-        case .fwait, .fnnop:
+        case .fnop, .fwait, .fnnop:
             break
-        case .fldenv, .frstor, .fnstenv, .fnsave:
-            environment(i, form)
-        case .fxsave, .fxrstor:
+        default:
             raise(Vector.invalidOpcode)
         }
+    }
+
+    /// fst/fstp st(i) and the fstp1 alias.
+    @inline(never)
+    func storeRegister(_ j: Int, _ form: X87Op) {
+        let f = fpu
+        if form == .fstp1 {
+            // D9 D8+i, the undocumented alias of fstp: on the recording CPU (AMD Zen 3) it
+            // copies ST(0) with its tag, so an empty ST(0) raises no stack underflow and
+            // leaves ST(i) empty.
+            let wasEmpty = f.isEmpty(0)
+            f.setST(j, f.st(0))
+            if wasEmpty { f.pointee.empty |= 1 << f.physicalIndex(j) } else { f.markValid(j) }
+            f.pop()
+            f.pointee.sw &= ~X87Flag.c1
+            return
+        }
+        // A register-to-register copy of the raw bits.
+        var x = f.st(0)
+        var fl: UInt16 = 0
+        if _slowPath(f.isEmpty(0)) {
+            fl = X87Flag.invalid | X87Flag.stackFault
+            if f.pointee.cw & X87Flag.invalid == 0 { finish(fl); return }
+            x = F80.indefinite
+        }
+        f.setST(j, x)
+        f.markValid(j)
+        if form == .fstpST { f.pop() }
+        finish(fl)
+    }
+
+    @inline(never)
+    func exchange(_ j: Int) {
+        let f = fpu
+        var fl: UInt16 = 0
+        var a = f.st(0), b = f.st(j)
+        if _slowPath(f.isEmpty(0) || f.isEmpty(j)) {
+            fl = X87Flag.invalid | X87Flag.stackFault
+            if f.pointee.cw & X87Flag.invalid == 0 { finish(fl); return }
+            if f.isEmpty(0) { a = F80.indefinite }
+            if f.isEmpty(j) { b = F80.indefinite }
+            f.markValid(0)
+            f.markValid(j)
+        }
+        f.setST(0, b)
+        f.setST(j, a)
+        finish(fl)
+    }
+
+    /// fcmovcc: DA C0+ (b, e, be, u) and DB C0+ (the negations).
+    @inline(never)
+    func conditionalMove(_ i: Ins) {
+        let f = fpu
+        let cc: Bool
+        switch i.reg & 3 {
+        case 0: cc = cf
+        case 1: cc = zf
+        case 2: cc = cf || zf
+        default: cc = pf
+        }
+        let j = Int(i.rm)
+        if _slowPath(f.isEmpty(0) || f.isEmpty(j)) {
+            let fl = X87Flag.invalid | X87Flag.stackFault
+            if f.pointee.cw & X87Flag.invalid != 0 {
+                // Masked: ST(0) becomes the indefinite whatever the condition.
+                f.setST(0, F80.indefinite)
+                f.markValid(0)
+            }
+            finish(fl)
+            return
+        }
+        if cc != (i.sub & 1 != 0) { f.setST(0, f.st(j)) }
+    }
+
+    // MARK: Handlers (kept out of line so the dispatch stays small)
+
+    enum MemoryOperand { case m32, m64, i16, i32 }
+
+    /// Reads an arithmetic memory operand as a register value (and the flags of its
+    /// conversion); nil after a fault.
+    @inline(__always)
+    func memoryOperand(_ i: Ins, _ e: UInt32, _ type: MemoryOperand, _ fl: inout UInt16) -> F80? {
+        switch type {
+        case .m64:
+            let v = read64(i, e)
+            if faulted { return nil }
+            return X87Arithmetic.widen(v, double: true, quiet: false, flags: &fl)
+        case .m32:
+            let v = read(Int(i.seg), e, 4)
+            if faulted { return nil }
+            return X87Arithmetic.widen(UInt64(v), double: false, quiet: false, flags: &fl)
+        case .i16:
+            let v = read(Int(i.seg), e, 2)
+            if faulted { return nil }
+            return X87Arithmetic.fromInt(Int64(Int16(truncatingIfNeeded: v)))
+        case .i32:
+            let v = read(Int(i.seg), e, 4)
+            if faulted { return nil }
+            return X87Arithmetic.fromInt(Int64(Int32(bitPattern: v)))
+        }
+    }
+
+    /// ST(0) ← ST(0) op m (op by ModRM reg: 0 add, 1 mul, 4 sub, 5 subr, 6 div, 7 divr).
+    @inline(__always)
+    func arithMemory(_ i: Ins, _ type: MemoryOperand, op: Int) {
+        let e = ea(i)
+        var fl: UInt16 = 0
+        guard let b = memoryOperand(i, e, type, &fl) else { return }
+        notePointer(i, e)
+        arithWithST0(op, b, fl)
+    }
+
+    /// fcom/fcomp/ficom/ficomp with a memory operand.
+    @inline(never)
+    func compareMemory(_ i: Ins, _ type: MemoryOperand, pop: Bool) {
+        let e = ea(i)
+        var fl: UInt16 = 0
+        guard let b = memoryOperand(i, e, type, &fl) else { return }
+        notePointer(i, e)
+        compareST0(with: b, operandFlags: fl, quiet: false, pops: pop ? 1 : 0, eflags: false, emptyOther: false)
+    }
+
+    @inline(never)
+    func loadMemory(_ i: Ins, _ form: X87Op) {
+        let e = ea(i)
+        var fl: UInt16 = 0
+        let x: F80
+        switch form {
+        case .fld64:
+            let v = read64(i, e)
+            if faulted { return }
+            x = X87Arithmetic.widen(v, double: true, quiet: true, flags: &fl)
+        case .fld32:
+            let v = read(Int(i.seg), e, 4)
+            if faulted { return }
+            x = X87Arithmetic.widen(UInt64(v), double: false, quiet: true, flags: &fl)
+        case .fld80:
+            x = read80(i, e)
+            if faulted { return }
+        case .fild16:
+            let v = read(Int(i.seg), e, 2)
+            if faulted { return }
+            x = X87Arithmetic.fromInt(Int64(Int16(truncatingIfNeeded: v)))
+        case .fild32:
+            let v = read(Int(i.seg), e, 4)
+            if faulted { return }
+            x = X87Arithmetic.fromInt(Int64(Int32(bitPattern: v)))
+        case .fild64:
+            let v = read64(i, e)
+            if faulted { return }
+            x = X87Arithmetic.fromInt(Int64(bitPattern: v))
+        default:
+            let raw = read80(i, e)
+            if faulted { return }
+            x = X87Arithmetic.fromPackedBCD(raw)
+        }
+        notePointer(i, e)
+        pushValue(x, fl)
+    }
+
+    @inline(never)
+    func loadRegister(_ src: Int) {
+        let f = fpu
+        var fl: UInt16 = 0
+        var x = f.st(src)
+        if f.isEmpty(src) { x = F80.indefinite; fl = X87Flag.invalid | X87Flag.stackFault }
+        pushValue(x, fl)
     }
 
     // MARK: Memory operands
@@ -297,6 +372,10 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     @inline(__always) func read64(_ i: Ins, _ e: UInt32) -> UInt64 {
         let a = linear(Int(i.seg), e, 8)
         if faulted { return 0 }
+        let need = pointee.readNeed
+        if _fastPath(pointee.perm[Int(a &>> 12)] & need == need && a & 0xfff <= 0xff8) {
+            return pointee.mem.loadUnaligned(fromByteOffset: Int(a), as: UInt64.self)
+        }
         let lo = read32L(a)
         if faulted { return 0 }
         let hi = read32L(a &+ 4)
@@ -314,6 +393,17 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         return F80(sig: UInt64(hi) << 32 | UInt64(lo), se: UInt16(truncatingIfNeeded: se))
     }
 
+    /// Writes 8 bytes at linear `a` (already probed).
+    @inline(__always) func write64L(_ a: UInt32, _ v: UInt64) {
+        let need = pointee.writeNeed
+        if _fastPath(pointee.perm[Int(a &>> 12)] & (need | PagePermission.code) == need && a & 0xfff <= 0xff8) {
+            pointee.mem.storeBytes(of: v, toByteOffset: Int(a), as: UInt64.self)
+            return
+        }
+        write32L(a, UInt32(truncatingIfNeeded: v))
+        write32L(a &+ 4, UInt32(truncatingIfNeeded: v >> 32))
+    }
+
     /// Records the data pointer of an instruction with a memory operand.
     @inline(__always) func notePointer(_ i: Ins, _ e: UInt32) {
         let f = fpu
@@ -328,14 +418,16 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     @inline(__always) func finish(_ flags: UInt16) {
         let f = fpu
         var sw = (f.pointee.sw & ~X87Flag.c1) | (flags & (X87Flag.c1 | X87Flag.exceptions | X87Flag.stackFault))
-        if _slowPath(sw & ~f.pointee.cw & X87Flag.exceptions != 0) { sw |= X87Flag.errorSummary | X87Flag.busy }
+        if _slowPath(flags & X87Flag.exceptions != 0 && sw & ~f.pointee.cw & X87Flag.exceptions != 0) {
+            sw |= X87Flag.errorSummary | X87Flag.busy
+        }
         f.pointee.sw = sw
     }
 
     /// Whether an unmasked invalid, denormal or divide-by-zero exception stops the
     /// instruction before it writes anything.
     @inline(__always) func blocked(_ flags: UInt16) -> Bool {
-        flags & X87Flag.preComputation & ~fpu.pointee.cw != 0
+        flags & X87Flag.preComputation != 0 && flags & X87Flag.preComputation & ~fpu.pointee.cw != 0
     }
 
     /// Reports the exceptions of an instruction stopped by `blocked`: only those found
@@ -352,10 +444,6 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     /// comparison for ops 2 and 3.
     @inline(__always) func arithWithST0(_ op: Int, _ b: F80, _ fl: UInt16) {
         let f = fpu
-        if op == 2 || op == 3 {
-            compareST0(with: b, operandFlags: fl, quiet: false, pops: op == 3 ? 1 : 0, eflags: false, emptyOther: false)
-            return
-        }
         var flags = fl
         var r: F80
         if _slowPath(f.isEmpty(0)) {
@@ -382,10 +470,6 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     /// The register forms: dest ← ST(0) op ST(j) (reg 4/6), ST(j) op ST(0) (reg 5/7).
     @inline(__always) func arithRegisters(_ op: Int, _ j: Int, dest: Int, pop: Bool) {
         let f = fpu
-        if op == 2 || op == 3 {
-            compareRegisters(j, quiet: false, pops: op == 3 ? 1 : 0, eflags: false)
-            return
-        }
         var flags: UInt16 = 0
         var r: F80
         if _slowPath(f.isEmpty(0) || f.isEmpty(j)) {
@@ -402,6 +486,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     }
 
     /// ST(0) ← g(ST(0)) for the one-operand instructions.
+    @inline(never)
     func unaryOnST0(_ form: X87Op) {
         let f = fpu
         var flags: UInt16 = 0
@@ -450,6 +535,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         finish(flags)
     }
 
+    @inline(never)
     func storeBinary(_ i: Ins, double: Bool, pop: Bool) {
         let f = fpu
         let size = double ? 8 : 4
@@ -474,12 +560,12 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             }
             return
         }
-        write32L(a, UInt32(truncatingIfNeeded: v))
-        if double { write32L(a &+ 4, UInt32(truncatingIfNeeded: v >> 32)) }
+        if double { write64L(a, v) } else { write32L(a, UInt32(truncatingIfNeeded: v)) }
         if pop { f.pop() }
         finish(flags)
     }
 
+    @inline(never)
     func storeInteger(_ i: Ins, bits: Int, pop: Bool, truncate: Bool) {
         let f = fpu
         let size = bits / 8
@@ -510,6 +596,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
 
     // MARK: Two-operand and two-result instructions
 
+    @inline(never)
     func binaryOnST0ST1(_ form: X87Op) {
         let f = fpu
         var flags: UInt16 = 0
@@ -561,6 +648,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         }
     }
 
+    @inline(never)
     func twoResults(_ form: X87Op) {
         let f = fpu
         var flags: UInt16 = 0
@@ -613,6 +701,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     // MARK: Comparisons
 
     /// fcom/fucom/fcomi families with ST(j).
+    @inline(never)
     func compareRegisters(_ j: Int, quiet: Bool, pops: Int, eflags: Bool) {
         let f = fpu
         compareST0(with: f.st(j), operandFlags: 0, quiet: quiet, pops: pops, eflags: eflags, emptyOther: f.isEmpty(j))
