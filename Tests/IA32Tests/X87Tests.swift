@@ -72,6 +72,20 @@ struct X87Tests {
         #expect(m.cpu.state.pointee.fpu.st(0) == F80(sig: 0xc90f_daa2_2168_c235, se: 0x4000))
     }
 
+    @Test func fnsaveImageMatchesTheInstruction() {
+        let m = machine()
+        // fldpi; fld1; fnsave (%ebx)
+        m.run(movEBX + [0xd9, 0xeb, 0xd9, 0xe8, 0xdd, 0x33])
+        let stored = m.memory.read(X87Tests.data, count: 108)!
+        // fnsave reinitialized the FPU; reload the image through the API and compare.
+        var f = FPUState()
+        f.load(fnsaveImage: stored)
+        #expect(f.fnsaveImage == stored)
+        #expect(f.st(0) == F80.one && f.top == 6)
+        m.cpu.resetFPU()
+        #expect(m.cpu.fpu.empty == 0xff && m.cpu.fpu.cw == 0x037f)
+    }
+
     @Test func integerStoresGiveTheIndefiniteWhenOutOfRange() {
         let m = machine()
         poke64(m, X87Tests.data, (1e10).bitPattern)

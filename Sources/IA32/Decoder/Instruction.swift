@@ -48,7 +48,7 @@ public enum Op: UInt8, CaseIterable, Sendable {
     case sysenter, sysexit, rdmsr, wrmsr, cpuid, rdtsc
     case lgdt, lidt, sgdt, sidt, lldt, sldt, ltr, str, smsw, lmsw, lar, lsl, verr, verw
     case privileged             // #GP(0) at CPL > 0 (in/out, mov crN, clts, invlpg…)
-    case x87                    // FPU escape and fwait: X87/X87Execute.swift, form in `imm`
+    case x87                    // x87 escapes, fwait, MMX, fxsave/fxrstor: X87/, form in `imm`
 }
 
 /// A decoded instruction: small, fixed-size, and complete, so executing it reads no

@@ -105,3 +105,58 @@ public struct FPUState: Sendable {
     /// fxsave's abridged tag byte: bit i set when physical register i is not empty.
     public var abridgedTag: UInt8 { ~empty }
 }
+
+extension FPUState {
+    /// The 108-byte image fnsave stores in the 32-bit protected-mode format: the
+    /// environment (each 16-bit field in a dword whose upper half is 0xffff), then ST(0)…
+    /// ST(7). Linux's i386 `struct _fpstate` (signal frames, core dumps) starts with it.
+    public var fnsaveImage: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(108)
+        func dword(_ v: UInt32) { for k in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * k))) } }
+        dword(0xffff_0000 | UInt32(cw))
+        dword(0xffff_0000 | UInt32(statusWord))
+        dword(0xffff_0000 | UInt32(tagWord))
+        dword(fip)
+        dword(UInt32(fcs) | UInt32(fop & 0x7ff) << 16)
+        dword(fdp)
+        dword(0xffff_0000 | UInt32(fds))
+        for k in 0..<8 { out += st(k).bytes }
+        return out
+    }
+
+    /// Loads a 108-byte fnsave image (frstor without the memory access); shorter input
+    /// is ignored.
+    public mutating func load(fnsaveImage b: [UInt8]) {
+        guard b.count >= 108 else { return }
+        func dword(_ o: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(b[o + $1]) << (8 * $1) } }
+        cw = (UInt16(truncatingIfNeeded: dword(0)) & 0x1f3f) | 0x0040
+        setStatusWord(UInt16(truncatingIfNeeded: dword(4)))
+        setTagWord(UInt16(truncatingIfNeeded: dword(8)))
+        fip = dword(12)
+        fcs = UInt16(truncatingIfNeeded: dword(16))
+        fop = UInt16(truncatingIfNeeded: dword(16) >> 16) & 0x7ff
+        fdp = dword(20)
+        fds = UInt16(truncatingIfNeeded: dword(24))
+        for k in 0..<8 {
+            let o = 28 + 10 * k
+            let sig = (0..<8).reduce(UInt64(0)) { $0 | UInt64(b[o + $1]) << (8 * $1) }
+            setST(k, F80(sig: sig, se: UInt16(b[o + 8]) | UInt16(b[o + 9]) << 8))
+        }
+        if sw & ~cw & X87Flag.exceptions != 0 { sw |= X87Flag.errorSummary | X87Flag.busy }
+        else { sw &= ~(X87Flag.errorSummary | X87Flag.busy) }
+    }
+}
+
+extension CPU {
+    /// The FPU (and MMX) state.
+    public var fpu: FPUState {
+        get { state.pointee.fpu }
+        set { state.pointee.fpu = newValue }
+    }
+
+    /// fninit: what Linux does to a task's FPU on execve (`flush_thread`).
+    public func resetFPU() {
+        state.pointee.fpu.initialize()
+    }
+}

@@ -316,7 +316,18 @@ enum SoftF80 {
         let (xs, xe, xm) = aBigger ? (aSign, ea, sa) : (bSign, eb, sb)
         let (ys, ye, ym) = aBigger ? (bSign, eb, sb) : (aSign, ea, sa)
         let d = xe - ye
-        let (yh, yl) = shiftRightJam128(ym, 0, d)
+        // y aligned to x as 128 bits; only beyond 128 bits is anything lost (jammed).
+        let yh: UInt64, yl: UInt64
+        if d < 64 {
+            yh = ym >> d
+            yl = d == 0 ? 0 : ym << (64 - d)
+        } else if d < 128 {
+            yh = 0
+            yl = (ym >> (d - 64)) | (d > 64 && ym << (128 - d) != 0 ? 1 : 0)
+        } else {
+            yh = 0
+            yl = 1
+        }
         if xs == ys {
             let (lo, c0) = (0 as UInt64).addingReportingOverflow(yl)
             var (hi, c1) = xm.addingReportingOverflow(yh)
@@ -488,26 +499,31 @@ enum SoftF80 {
 
     /// floor(sqrt(hi:lo)) for hi ≥ 2^62 (the result has 64 bits).
     static func isqrt128(_ hi: UInt64, _ lo: UInt64) -> UInt64 {
+        @inline(__always) func le(_ x: UInt64) -> Bool {      // x² ≤ N
+            let (ph, pl) = x.multipliedFullWidth(by: x)
+            return ph < hi || (ph == hi && pl <= lo)
+        }
         #if (arch(x86_64) || arch(i386)) && !GATE_NO_FLOAT80
-        // The host's x87 gives the root to within an ulp; the loops below make it exact.
+        // The host's x87 gives the root to within an ulp (when it really computes in 64
+        // bits: under emulators that do not, the Newton steps below take over).
         let approx = (Float80(hi) * 18446744073709551616.0 + Float80(lo)).squareRoot()
         var r: UInt64 = approx >= 18446744073709551615.0 ? UInt64.max : UInt64(approx)
         #else
-        // Start from a double estimate (about 52 good bits), then Newton steps on integers.
+        // A double estimate: about 52 good bits.
         let approx = (Double(hi) * 18446744073709551616.0 + Double(lo)).squareRoot()
         var r: UInt64 = approx >= 18446744073709551615.0 ? UInt64.max : UInt64(approx)
-        for _ in 0..<3 {
-            // r' = (r + N/r) / 2, guarding the 128/64 division against overflow.
+        #endif
+        for _ in 0..<4 {
+            if le(r) {
+                if r == UInt64.max || !le(r + 1) { return r }
+            } else if r > 0 && le(r - 1) {
+                return r - 1
+            }
+            // Newton: r' = (r + N/r) / 2 (N/r fits 64 bits while r > hi).
             if hi >= r { r = UInt64.max; continue }
             let (q, _) = r.dividingFullWidth((high: hi, low: lo))
             let (sum, c) = r.addingReportingOverflow(q)
             r = (sum >> 1) | (c ? F80.integerBit : 0)
-        }
-        #endif
-        // Correct to the floor: r² ≤ N < (r+1)².
-        @inline(__always) func le(_ x: UInt64) -> Bool {
-            let (ph, pl) = x.multipliedFullWidth(by: x)
-            return ph < hi || (ph == hi && pl <= lo)
         }
         while !le(r) { r -= 1 }
         while r < UInt64.max && le(r + 1) { r += 1 }
@@ -624,6 +640,7 @@ enum SoftF80 {
 
     /// Widens an m32 (`bits` 32) or m64 value: exact; SNaN raises #IA and is quieted,
     /// a denormal raises #D.
+    @inline(__always)
     static func fromBinary(_ v: UInt64, double: Bool, flags: inout UInt16) -> F80 {
         if double {
             let e = UInt16(truncatingIfNeeded: v >> 52) & 0x7ff
@@ -636,6 +653,11 @@ enum SoftF80 {
                 return F80(sig: F80.integerBit | v << 40, se: (e &+ (16383 - 127)) | UInt16(truncatingIfNeeded: v >> 16) & 0x8000)
             }
         }
+        return fromBinarySlow(v, double: double, flags: &flags)
+    }
+
+    @inline(never)
+    static func fromBinarySlow(_ v: UInt64, double: Bool, flags: inout UInt16) -> F80 {
         let fracBits: UInt64 = double ? 52 : 23
         let expBits: UInt64 = double ? 11 : 8
         let bias: Int32 = double ? 1023 : 127
@@ -665,6 +687,7 @@ enum SoftF80 {
 
     /// Narrows to m32/m64 bits under `cw` (rounding control, masks); nil when an
     /// unmasked overflow or underflow means nothing is stored.
+    @inline(__always)
     static func toBinary(_ a: F80, double: Bool, cw: UInt16, flags: inout UInt16) -> UInt64? {
         if _fastPath(a.isNormal && cw & 0x0c00 == 0) {
             // Round to nearest with the result comfortably inside the format's normal range.
@@ -678,6 +701,11 @@ enum SoftF80 {
                 return UInt64(r.se & 0x8000) << 16 | UInt64(re + 127) << 23 | (r.sig << 1) >> 41
             }
         }
+        return toBinarySlow(a, double: double, cw: cw, flags: &flags)
+    }
+
+    @inline(never)
+    static func toBinarySlow(_ a: F80, double: Bool, cw: UInt16, flags: inout UInt16) -> UInt64? {
         let fracBits: UInt64 = double ? 52 : 23
         let expBits: UInt64 = double ? 11 : 8
         let bias: Int32 = double ? 1023 : 127

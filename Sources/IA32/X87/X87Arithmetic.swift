@@ -32,19 +32,6 @@ enum X87Arithmetic {
 
     // MARK: Basic operations
 
-    /// The arithmetic group by ModRM reg: 0 add, 1 mul, 4 a−b, 5 b−a, 6 a/b, 7 b/a.
-    @inline(__always)
-    static func arith(_ op: Int, _ a: F80, _ b: F80, cw: UInt16, flags: inout UInt16) -> F80 {
-        switch op {
-        case 0: return add(a, b, cw: cw, flags: &flags)
-        case 1: return mul(a, b, cw: cw, flags: &flags)
-        case 4: return sub(a, b, cw: cw, flags: &flags)
-        case 5: return sub(b, a, cw: cw, flags: &flags)
-        case 6: return div(a, b, cw: cw, flags: &flags)
-        default: return div(b, a, cw: cw, flags: &flags)
-        }
-    }
-
     @inline(__always)
     static func add(_ a: F80, _ b: F80, cw: UInt16, flags: inout UInt16) -> F80 {
         return SoftF80.add(a, b, cw: cw, flags: &flags)
@@ -90,6 +77,7 @@ enum X87Arithmetic {
         return r
     }
 
+    @inline(__always)
     static func narrow(_ a: F80, double: Bool, cw: UInt16, flags: inout UInt16) -> UInt64? {
         SoftF80.toBinary(a, double: double, cw: cw, flags: &flags)
     }

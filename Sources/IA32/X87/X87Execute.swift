@@ -17,7 +17,8 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             .assumingMemoryBound(to: FPUState.self)
     }
 
-    /// Executes an `.x87` instruction (including fwait).
+    /// Executes an `.x87` instruction (including fwait and MMX).
+    @inline(never)
     func x87(_ i: Ins) {
         let f = fpu
         let form = unsafeBitCast(UInt8(truncatingIfNeeded: i.imm), to: X87Op.self)
@@ -32,64 +33,66 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         }
         // Every case is a call, so this dispatch needs no stack frame of its own.
         switch form {
-        case .fadd32: arithMemory(i, .m32, op: 0)
-        case .fmul32: arithMemory(i, .m32, op: 1)
+        case .fadd32: x87_fadd32(i)
+        case .fmul32: x87_fmul32(i)
         case .fcom32: compareMemory(i, .m32, pop: false)
         case .fcomp32: compareMemory(i, .m32, pop: true)
-        case .fsub32: arithMemory(i, .m32, op: 4)
-        case .fsubr32: arithMemory(i, .m32, op: 5)
-        case .fdiv32: arithMemory(i, .m32, op: 6)
-        case .fdivr32: arithMemory(i, .m32, op: 7)
-        case .fadd64: arithMemory(i, .m64, op: 0)
-        case .fmul64: arithMemory(i, .m64, op: 1)
+        case .fsub32: x87_fsub32(i)
+        case .fsubr32: x87_fsubr32(i)
+        case .fdiv32: x87_fdiv32(i)
+        case .fdivr32: x87_fdivr32(i)
+        case .fadd64: x87_fadd64(i)
+        case .fmul64: x87_fmul64(i)
         case .fcom64: compareMemory(i, .m64, pop: false)
         case .fcomp64: compareMemory(i, .m64, pop: true)
-        case .fsub64: arithMemory(i, .m64, op: 4)
-        case .fsubr64: arithMemory(i, .m64, op: 5)
-        case .fdiv64: arithMemory(i, .m64, op: 6)
-        case .fdivr64: arithMemory(i, .m64, op: 7)
-        case .fiadd16: arithMemory(i, .i16, op: 0)
-        case .fimul16: arithMemory(i, .i16, op: 1)
+        case .fsub64: x87_fsub64(i)
+        case .fsubr64: x87_fsubr64(i)
+        case .fdiv64: x87_fdiv64(i)
+        case .fdivr64: x87_fdivr64(i)
+        case .fiadd16: x87_fiadd16(i)
+        case .fimul16: x87_fimul16(i)
         case .ficom16: compareMemory(i, .i16, pop: false)
         case .ficomp16: compareMemory(i, .i16, pop: true)
-        case .fisub16: arithMemory(i, .i16, op: 4)
-        case .fisubr16: arithMemory(i, .i16, op: 5)
-        case .fidiv16: arithMemory(i, .i16, op: 6)
-        case .fidivr16: arithMemory(i, .i16, op: 7)
-        case .fiadd32: arithMemory(i, .i32, op: 0)
-        case .fimul32: arithMemory(i, .i32, op: 1)
+        case .fisub16: x87_fisub16(i)
+        case .fisubr16: x87_fisubr16(i)
+        case .fidiv16: x87_fidiv16(i)
+        case .fidivr16: x87_fidivr16(i)
+        case .fiadd32: x87_fiadd32(i)
+        case .fimul32: x87_fimul32(i)
         case .ficom32: compareMemory(i, .i32, pop: false)
         case .ficomp32: compareMemory(i, .i32, pop: true)
-        case .fisub32: arithMemory(i, .i32, op: 4)
-        case .fisubr32: arithMemory(i, .i32, op: 5)
-        case .fidiv32: arithMemory(i, .i32, op: 6)
-        case .fidivr32: arithMemory(i, .i32, op: 7)
-        case .faddST0: arithRegisters(0, Int(i.rm), dest: 0, pop: false)
-        case .fmulST0: arithRegisters(1, Int(i.rm), dest: 0, pop: false)
-        case .fsubST0: arithRegisters(4, Int(i.rm), dest: 0, pop: false)
-        case .fsubrST0: arithRegisters(5, Int(i.rm), dest: 0, pop: false)
-        case .fdivST0: arithRegisters(6, Int(i.rm), dest: 0, pop: false)
-        case .fdivrST0: arithRegisters(7, Int(i.rm), dest: 0, pop: false)
-        case .faddSTi: arithRegisters(0, Int(i.rm), dest: Int(i.rm), pop: false)
-        case .fmulSTi: arithRegisters(1, Int(i.rm), dest: Int(i.rm), pop: false)
-        case .fsubrSTi: arithRegisters(4, Int(i.rm), dest: Int(i.rm), pop: false)
-        case .fsubSTi: arithRegisters(5, Int(i.rm), dest: Int(i.rm), pop: false)
-        case .fdivrSTi: arithRegisters(6, Int(i.rm), dest: Int(i.rm), pop: false)
-        case .fdivSTi: arithRegisters(7, Int(i.rm), dest: Int(i.rm), pop: false)
-        case .faddp: arithRegisters(0, Int(i.rm), dest: Int(i.rm), pop: true)
-        case .fmulp: arithRegisters(1, Int(i.rm), dest: Int(i.rm), pop: true)
-        case .fsubrp: arithRegisters(4, Int(i.rm), dest: Int(i.rm), pop: true)
-        case .fsubp: arithRegisters(5, Int(i.rm), dest: Int(i.rm), pop: true)
-        case .fdivrp: arithRegisters(6, Int(i.rm), dest: Int(i.rm), pop: true)
-        case .fdivp: arithRegisters(7, Int(i.rm), dest: Int(i.rm), pop: true)
-        case .fld32, .fld64, .fld80, .fild16, .fild32, .fild64, .fbld:
+        case .fisub32: x87_fisub32(i)
+        case .fisubr32: x87_fisubr32(i)
+        case .fidiv32: x87_fidiv32(i)
+        case .fidivr32: x87_fidivr32(i)
+        case .faddST0: x87_faddST0(i)
+        case .fmulST0: x87_fmulST0(i)
+        case .fsubST0: x87_fsubST0(i)
+        case .fsubrST0: x87_fsubrST0(i)
+        case .fdivST0: x87_fdivST0(i)
+        case .fdivrST0: x87_fdivrST0(i)
+        case .faddSTi: x87_faddSTi(i)
+        case .fmulSTi: x87_fmulSTi(i)
+        case .fsubrSTi: x87_fsubrSTi(i)
+        case .fsubSTi: x87_fsubSTi(i)
+        case .fdivrSTi: x87_fdivrSTi(i)
+        case .fdivSTi: x87_fdivSTi(i)
+        case .faddp: x87_faddp(i)
+        case .fmulp: x87_fmulp(i)
+        case .fsubrp: x87_fsubrp(i)
+        case .fsubp: x87_fsubp(i)
+        case .fdivrp: x87_fdivrp(i)
+        case .fdivp: x87_fdivp(i)
+        case .fld64: x87_fld64(i)
+        case .fld32: x87_fld32(i)
+        case .fld80, .fild16, .fild32, .fild64, .fbld:
             loadMemory(i, form)
         case .fldST:
             loadRegister(Int(i.rm))
-        case .fst32, .fstp32:
-            storeBinary(i, double: false, pop: form == .fstp32)
-        case .fst64, .fstp64:
-            storeBinary(i, double: true, pop: form == .fstp64)
+        case .fst32: x87_fst32(i)
+        case .fstp32: x87_fstp32(i)
+        case .fst64: x87_fst64(i)
+        case .fstp64: x87_fstp64(i)
         case .fist16, .fistp16, .fisttp16:
             storeInteger(i, bits: 16, pop: form != .fist16, truncate: form == .fisttp16)
         case .fist32, .fistp32, .fisttp32:
@@ -300,16 +303,6 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         }
     }
 
-    /// ST(0) ← ST(0) op m (op by ModRM reg: 0 add, 1 mul, 4 sub, 5 subr, 6 div, 7 divr).
-    @inline(__always)
-    func arithMemory(_ i: Ins, _ type: MemoryOperand, op: Int) {
-        let e = ea(i)
-        var fl: UInt16 = 0
-        guard let b = memoryOperand(i, e, type, &fl) else { return }
-        notePointer(i, e)
-        arithWithST0(op, b, fl)
-    }
-
     /// fcom/fcomp/ficom/ficomp with a memory operand.
     @inline(never)
     func compareMemory(_ i: Ins, _ type: MemoryOperand, pop: Bool) {
@@ -438,46 +431,42 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         finish(kept)
     }
 
-    // MARK: Arithmetic
+    // MARK: Arithmetic (the per-operation handlers are in X87Handlers.swift)
 
-    /// ST(0) ← ST(0) op b (b from memory; `fl` holds the flags its conversion raised), or a
-    /// comparison for ops 2 and 3.
-    @inline(__always) func arithWithST0(_ op: Int, _ b: F80, _ fl: UInt16) {
+    /// ST(0) as the first operand with memory operand `b`; nil (and a stack fault in
+    /// `flags`) when ST(0) is empty.
+    @inline(__always) func arithOperandST0(_ b: F80, _ flags: inout UInt16) -> F80? {
         let f = fpu
-        var flags = fl
-        var r: F80
         if _slowPath(f.isEmpty(0)) {
             flags = X87Flag.invalid | X87Flag.stackFault
-            r = F80.indefinite
-        } else {
-            let a = f.st(0)
-            // A NaN or unsupported operand takes precedence over the denormal that the
-            // memory operand's conversion found.
-            if _slowPath(flags != 0 && (!a.isNormal || !b.isNormal)) {
-                let ka = a.kind, kb = b.kind
-                if ka == .quietNaN || ka == .signalingNaN || ka == .unsupported || kb == .quietNaN || kb == .signalingNaN {
-                    flags &= ~X87Flag.denormal
-                }
-            }
-            r = X87Arithmetic.arith(op, a, b, cw: f.pointee.cw, flags: &flags)
+            return nil
         }
-        if _slowPath(blocked(flags)) { finishBlocked(flags); return }
-        f.setST(0, r)
-        f.markValid(0)
-        finish(flags)
+        let a = f.st(0)
+        // A NaN or unsupported operand takes precedence over the denormal that the memory
+        // operand's conversion found.
+        if _slowPath(flags != 0 && (!a.isNormal || !b.isNormal)) {
+            let ka = a.kind, kb = b.kind
+            if ka == .quietNaN || ka == .signalingNaN || ka == .unsupported || kb == .quietNaN || kb == .signalingNaN {
+                flags &= ~X87Flag.denormal
+            }
+        }
+        return a
     }
 
-    /// The register forms: dest ← ST(0) op ST(j) (reg 4/6), ST(j) op ST(0) (reg 5/7).
-    @inline(__always) func arithRegisters(_ op: Int, _ j: Int, dest: Int, pop: Bool) {
+    /// ST(0) and ST(j); nil (and a stack fault in `flags`) when either is empty.
+    @inline(__always) func arithOperands(_ j: Int, _ flags: inout UInt16) -> (F80, F80)? {
         let f = fpu
-        var flags: UInt16 = 0
-        var r: F80
         if _slowPath(f.isEmpty(0) || f.isEmpty(j)) {
             flags = X87Flag.invalid | X87Flag.stackFault
-            r = F80.indefinite
-        } else {
-            r = X87Arithmetic.arith(op, f.st(0), f.st(j), cw: f.pointee.cw, flags: &flags)
+            return nil
         }
+        return (f.st(0), f.st(j))
+    }
+
+    /// Delivers an arithmetic result to ST(dest) (and pops), unless an unmasked
+    /// pre-computation exception stops the instruction.
+    @inline(__always) func commitArith(_ r: F80, dest: Int, pop: Bool, _ flags: UInt16) {
+        let f = fpu
         if _slowPath(blocked(flags)) { finishBlocked(flags); return }
         f.setST(dest, r)
         f.markValid(dest)
@@ -535,7 +524,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         finish(flags)
     }
 
-    @inline(never)
+    @inline(__always)
     func storeBinary(_ i: Ins, double: Bool, pop: Bool) {
         let f = fpu
         let size = double ? 8 : 4

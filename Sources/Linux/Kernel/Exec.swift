@@ -113,6 +113,8 @@ extension Kernel {
         cpu.setRegister(.esp, stack.stackPointer)
         cpu.eip = entryPoint
         cpu.eflags = 0x202
+        // flush_thread: the new program starts with a freshly initialised FPU.
+        cpu.resetFPU()
     }
 
     /// The name the guest knows a host file by: inside the root it loses the root's
