@@ -59,6 +59,12 @@ extension Assembler {
         addFixup(Fixup(kind: .rel32, offset: bytes.count - 4, label: l, base: here))
     }
 
+    /// `call addr` (E8 rel32) to a fixed address outside this buffer.
+    public mutating func call(address target: UInt32) {
+        op([0xE8])
+        emit32(target &- (here &+ 4))
+    }
+
     // MARK: Indirect and far
 
     /// `call *%r` (FF /2)

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import IA32
 import Linux
 
@@ -44,7 +43,7 @@ enum AuxvFormatter {
         var out: [String] = []
         for (type, value) in p.auxv {
             guard let t = AuxType(rawValue: type), t != .null else { continue }
-            let label = (t.name + ":").padding(toLength: 22, withPad: " ", startingAt: 0)
+            let label = (t.name + ":").padded(to: 22)
             switch t {
             case .hwcap:
                 let names = (0..<32).filter { value & (1 << $0) != 0 }.map { hwcapNames[$0] }

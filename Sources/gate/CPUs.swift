@@ -9,9 +9,9 @@ extension Gate {
         func run() {
             print("model        family model stepping  signature  SEP  sysenter  description")
             for m in CPUModel.all {
-                let name = m.name.padding(toLength: 12, withPad: " ", startingAt: 0)
+                let name = m.name.padded(to: 12)
                 let sig = "0x" + String(m.signature, radix: 16)
-                print("\(name) \(pad(m.family, 6)) \(pad(m.model, 5)) \(pad(m.stepping, 8))  \(sig.padding(toLength: 9, withPad: " ", startingAt: 0))  \(m.hasSEP ? "yes" : "no ")  \(m.sysenterWorks ? "works   " : "#UD     ")  \(m.description)\(m == .default ? " (default)" : "")")
+                print("\(name) \(pad(m.family, 6)) \(pad(m.model, 5)) \(pad(m.stepping, 8))  \(sig.padded(to: 9))  \(m.hasSEP ? "yes" : "no ")  \(m.sysenterWorks ? "works   " : "#UD     ")  \(m.description)\(m == .default ? " (default)" : "")")
             }
         }
 

@@ -6,5 +6,5 @@ struct Gate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gate",
         abstract: "Run i386 Linux programs on any host, with the system-call gate modelled.",
-        subcommands: [Run.self, Demo.self, CPUs.self, VDSO.self, Auxv.self])
+        subcommands: [Run.self, Demo.self, BenchSyscall.self, CPUs.self, VDSO.self, Auxv.self])
 }

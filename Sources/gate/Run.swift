@@ -32,6 +32,19 @@ extension Gate {
         @Option(help: "Write the --strace log to this file instead of standard error.")
         var straceFile: String?
 
+        @Option(help: "Wait for gdb on this TCP port of 127.0.0.1 (or unix socket path) before running; debug the program remotely.")
+        var gdb: String?
+
+        @Flag(help: "With --gdb, let breakpoints and single steps stop in the kernel entry text at CPL 0 too.")
+        var gdbKernel = false
+
+        @Option(help: ArgumentHelp("Trace instructions as objdump prints them, with their CPL.",
+                                   discussion: "syscall: every system call's way through the gate; syscall:N: the N-th; syscall:NAME: calls of that name; all: everything; START-END or START+LEN: an address range (hex with 0x)."))
+        var trace: String?
+
+        @Option(help: "Write the --trace output to this file instead of standard error.")
+        var traceFile: String?
+
         @Argument(help: "The program to run.")
         var program: String
 
@@ -70,7 +83,36 @@ extension Gate {
             } catch let e as ExecError {
                 fail(e.description, status: e.shellStatus)
             }
+            var tracer: (InstructionTracer, LineWriter)?
+            if let trace {
+                guard let selection = InstructionTracer.Selection(trace) else {
+                    fail("--trace \(trace): expected syscall, syscall:N, syscall:NAME, all, START-END or START+LEN", status: 2)
+                }
+                if gdb != nil { fail("--trace and --gdb cannot be used together", status: 2) }
+                let out: LineWriter
+                if let traceFile {
+                    guard let w = LineWriter(path: traceFile) else { fail("\(traceFile): cannot write", status: 1) }
+                    out = w
+                } else {
+                    out = LineWriter(fd: 2)
+                }
+                let t = InstructionTracer(kernel: kernel, selection: selection) { out.line($0) }
+                t.attach()
+                tracer = (t, out)
+            }
+            var gdbStub: GDBStub?
+            if let gdb {
+                do {
+                    gdbStub = try GDBStub.listen(gdb, kernel: kernel, kernelStepping: gdbKernel) {
+                        FileHandle.standardError.write(Data(($0 + "\n").utf8))
+                    }
+                } catch let e as GDBTransportError {
+                    fail(e.description, status: 1)
+                }
+            }
             let exit = kernel.run()
+            tracer?.1.flush()
+            gdbStub?.finish(exit)
             if case .signaled(let sig) = exit, let (f, eip) = kernel.lastFault {
                 let what = String(format: "vector %d, error 0x%x, at eip 0x%08x, address 0x%08x", f.vector, f.errorCode, eip, f.address)
                 FileHandle.standardError.write(Data("gate: \(program): killed by signal \(sig) (\(what))\n".utf8))

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import IA32
 import Linux
 
@@ -29,7 +28,7 @@ extension Gate {
             let kernel = try Kernel(options: options)
             let image = kernel.boot.vdso
             if let output {
-                guard FileManager.default.createFile(atPath: output, contents: Data(image.bytes)) else {
+                guard writeFile(output, image.bytes) else {
                     fail("\(output): cannot write", status: 1)
                 }
                 print("wrote \(output): linux-gate.so.1, \(image.kind) image, __kernel_vsyscall at 0x\(String(image.vsyscall, radix: 16))")
@@ -42,9 +41,9 @@ extension Gate {
             let used = image.bytes.lastIndex { $0 != 0 }.map { ($0 + 16) & ~15 } ?? 0
             for row in stride(from: 0, to: used, by: 16) {
                 let bytes = image.bytes[row..<min(row + 16, used)]
-                let hex = bytes.map { String(format: "%02x", $0) }.joined(separator: " ")
+                let hex = bytes.map { format("%02x", $0) }.joined(separator: " ")
                 let text = String(bytes.map { (32...126).contains($0) ? Character(UnicodeScalar($0)) : "." })
-                print(String(format: "%08x  ", VDSOImage.base + UInt32(row)) + hex.padding(toLength: 48, withPad: " ", startingAt: 0) + " |\(text)|")
+                print(format("%08x  ", VDSOImage.base + UInt32(row)) + hex.padded(to: 48) + " |\(text)|")
             }
         }
     }

@@ -7,7 +7,8 @@ import Testing
 /// `--cpu pentium` (no SEP: the int80 vDSO) and the default P6 (the sysenter vDSO),
 /// and the per-path counters show which way each run went.
 struct StaticProgramTests {
-    static let programs: [(String, [String])] = [("hello-static", ["a", "b"]), ("filesys-static", []), ("crcsort", [])]
+    static let programs: [(String, [String])] = [("hello-static", ["a", "b"]), ("filesys-static", []), ("crcsort", []),
+                                                  ("signals", [])]
 
     static func expected(_ name: String) throws -> GateHarness.Result {
         let out = try Data(contentsOf: GateHarness.programs.appendingPathComponent(name + ".expected"))

@@ -129,7 +129,7 @@ public struct EntryText {
         a.jmp(syscallExit)
         a.bind(exitWork)
         a.mov(.eax, .esp)                              // do_notify_resume(regs)
-        a.call(Mem.abs(notifyResume))
+        a.call(address: notifyResume)
         a.jmp(restoreAll)
         a.align(16)
 

@@ -46,7 +46,12 @@ public final class Kernel {
     /// System calls by number; nil entries return -ENOSYS (and are reported once).
     let table: [SyscallEntry?]
     /// Calls that entered through each path.
-    public private(set) var entries: [EntryPath: Int] = [:]
+    public var entries: [EntryPath: Int] { [.int80: entryCounts.int80, .sysenter: entryCounts.sysenter] }
+    private var entryCounts = (int80: 0, sysenter: 0)
+    /// Addresses the syscall path compares against on every call, kept out of the
+    /// symbol dictionaries they come from (hashing a String per call showed in profiles).
+    let stubBase: UInt32, notifyResume: UInt32, sysenterReturn: UInt32
+    let sixthArgumentFetch: UInt32, syscallFault: UInt32
     /// Numbers of calls that reached -ENOSYS, each reported once.
     public private(set) var unimplemented: Set<UInt32> = []
     /// The CPU exception that killed the process, and where.
@@ -56,6 +61,12 @@ public final class Kernel {
     /// Observes each call after its body ran: (path, number, its table entry, the
     /// registers at entry, the result).
     public var syscallObserver: ((EntryPath, UInt32, SyscallEntry?, PtRegs, Int32) -> Void)? = nil
+    /// Called before every instruction, user or kernel, when set: the instruction
+    /// tracer and the gdb stub. Setting it switches the CPU to single-stepping.
+    public var beforeInstruction: ((CPU) -> Void)? = nil
+    /// Called when a CPU exception is about to kill the process with `signal`
+    /// (the gdb stub reports the stop before the process dies).
+    public var onFatalSignal: ((Int32, PendingFault) -> Void)? = nil
 
     public init(options: Options) throws {
         self.options = options
@@ -72,6 +83,11 @@ public final class Kernel {
         #endif
         process.files.installStandardStreams(stdin: options.stdin, stdout: options.stdout, stderr: options.stderr)
         boot = try Boot(memory: memory, cpu: cpu)
+        stubBase = boot.entry.stubBase
+        notifyResume = boot.entry.notifyResume
+        sysenterReturn = boot.vdso.sysenterReturn ?? 0
+        sixthArgumentFetch = boot.entry.sixthArgumentFetch
+        syscallFault = boot.entry.syscallFault
         process.mm.record(AddressSpace.Area(start: VDSOImage.base, end: VDSOImage.base + 0x1000,
                                             permission: PagePermission.userRead | PagePermission.exec, name: "[vdso]"))
         var t = [SyscallEntry?](repeating: nil, count: Boot.syscallCount)
@@ -89,48 +105,82 @@ public final class Kernel {
     // MARK: Running
 
     /// Runs the process until it exits or is killed.
+    ///
+    /// With `beforeInstruction` set (a tracer or a debugger is attached) the CPU runs
+    /// one instruction at a time and the hook sees each one before it executes;
+    /// otherwise it runs whole slices through the block cache, and the hooks cost one
+    /// test per slice.
     public func run() -> Exit {
         let cpu = process.cpu
         while true {
-            if let status = process.exitStatus { return status & 0x7f == 0 ? .exited(status >> 8) : .signaled(status & 0x7f) }
-            switch cpu.run(budget: options.slice) {
-            case .budgetExhausted:
-                continue
-            case .halted:
-                kernelHalt(at: cpu.eip &- 1)
-            case .exception(let f):
-                if cpu.cpl == 0 {
-                    // The exception table (__ex_table): a fault fetching the sixth
-                    // argument from the user stack becomes -EFAULT.
-                    if f.vector == Vector.pageFault && cpu.eip == boot.entry.sixthArgumentFetch {
-                        cpu.eip = boot.entry.syscallFault
-                        continue
-                    }
-                    return kernelOops("exception \(f.vector) at \(hex(cpu.eip)) (address \(hex(f.address)))")
-                }
-                lastFault = (f, cpu.eip)
-                process.exitStatus = Kernel.signal(for: f.vector)
-            case .softwareInterrupt(let v):
-                return kernelOops("unexpected software interrupt \(v)")
-            case .unsupported(let what):
-                return kernelOops("unsupported privileged instruction (\(what)) at \(hex(cpu.eip))")
+            if let exit = exitIfDone() { return exit }
+            let stop: StopReason
+            if let hook = beforeInstruction {
+                hook(cpu)
+                if let exit = exitIfDone() { return exit }
+                stop = cpu.step()
+            } else {
+                stop = cpu.run(budget: options.slice)
             }
+            if let exit = handle(stop) { return exit }
+        }
+    }
+
+    func exitIfDone() -> Exit? {
+        guard let status = process.exitStatus else { return nil }
+        return status & 0x7f == 0 ? .exited(status >> 8) : .signaled(status & 0x7f)
+    }
+
+    /// What the kernel does when the CPU stops: a halted stub is a system call (or a
+    /// trap gate); an exception at CPL 0 goes through the exception table; one at
+    /// CPL 3 becomes the signal Linux would send.
+    func handle(_ stop: StopReason) -> Exit? {
+        let cpu = process.cpu
+        switch stop {
+        case .budgetExhausted:
+            return nil
+        case .halted:
+            kernelHalt(at: cpu.eip &- 1)
+            return nil
+        case .exception(let f):
+            if cpu.cpl == 0 {
+                // The exception table (__ex_table): a fault fetching the sixth
+                // argument from the user stack becomes -EFAULT.
+                if f.vector == Vector.pageFault && cpu.eip == sixthArgumentFetch {
+                    cpu.eip = syscallFault
+                    return nil
+                }
+                return kernelOops("exception \(f.vector) at \(hex(cpu.eip)) (address \(hex(f.address)))")
+            }
+            let signal = Kernel.signal(for: f.vector)
+            if deliverFault(f, signal: UInt32(signal)) { return nil }
+            if process.exitStatus != nil { return nil }
+            lastFault = (f, cpu.eip)
+            onFatalSignal?(signal, f)
+            process.exitStatus = signal
+            return nil
+        case .softwareInterrupt(let v):
+            return kernelOops("unexpected software interrupt \(v)")
+        case .unsupported(let what):
+            return kernelOops("unsupported privileged instruction (\(what)) at \(hex(cpu.eip))")
         }
     }
 
     /// The CPU halted in a stub: run the Swift body it stands for.
     func kernelHalt(at address: UInt32) {
-        let entry = boot.entry
         let cpu = process.cpu
-        if address >= entry.stubBase && address < entry.notifyResume {
-            let number = (address - entry.stubBase) / 4
+        if address >= stubBase && address < notifyResume {
+            let number = (address - stubBase) / 4
             let regsAddress = cpu.register(.esp) &+ 4   // above the return address of the call
             let regs = PtRegs(memory: process.memory, at: regsAddress)
-            let path: EntryPath = regs.eip == boot.vdso.sysenterReturn ? .sysenter : .int80
-            entries[path, default: 0] += 1
+            let path: EntryPath
+            if regs.eip == sysenterReturn { path = .sysenter; entryCounts.sysenter += 1 }
+            else { path = .int80; entryCounts.int80 += 1 }
             let result: Int32
             if let e = table[Int(number)] {
-                result = e.body(SyscallContext(process: process, number: number, args: regs.arguments))
+                var context = SyscallContext(process: process, number: number, args: regs.arguments)
+                context.regsAddress = regsAddress
+                result = e.body(context)
             } else {
                 result = Errno.ENOSYS.negated
                 if unimplemented.insert(number).inserted {
@@ -139,12 +189,13 @@ public final class Kernel {
             }
             cpu.setRegister(.eax, UInt32(bitPattern: result))
             syscallObserver?(path, number, table[Int(number)], regs, result)
-        } else if address == entry.notifyResume {
-            // No work is ever flagged yet: signals arrive with the signals issue.
-            process.memory.store32(KernelLayout.kernelStack + KernelLayout.tiFlags, 0)
-        } else if address == entry.trapStub(3) {
+            if process.signals.pending != 0 { updateSignalPending() }
+        } else if address == notifyResume {
+            // do_notify_resume(regs): EAX holds the pt_regs frame's address.
+            doSignal(regsAt: cpu.register(.eax))
+        } else if address == boot.entry.trapStub(3) {
             process.exitStatus = 5      // int $3 through its DPL-3 gate: SIGTRAP
-        } else if address == entry.trapStub(4) || address == entry.trapStub(5) {
+        } else if address == boot.entry.trapStub(4) || address == boot.entry.trapStub(5) {
             process.exitStatus = 11     // into / int $5 (bound): SIGSEGV
         } else {
             process.exitStatus = kernelOopsStatus("hlt at \(hex(address))")

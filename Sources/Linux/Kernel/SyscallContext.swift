@@ -8,6 +8,9 @@ public struct SyscallContext {
     public unowned let process: Process
     public let number: UInt32
     public let args: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+    /// Where the entry code built `struct pt_regs` (sigreturn rewrites it; 0 when the
+    /// call did not come through the gate, as in unit tests).
+    public var regsAddress: UInt32 = 0
 
     public init(process: Process, number: UInt32, args: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)) {
         self.process = process

@@ -1,22 +1,3 @@
-/// Signal dispositions and masks as the kernel keeps them (kernel/signal.c). Gate
-/// records them faithfully; delivery — building the sigframe — arrives with the
-/// signals issue, so a signal sent now takes its default action.
-public struct SignalState {
-    /// `struct sigaction` as the kernel stores it: handler, flags, restorer, mask (64-bit).
-    public struct Action: Equatable {
-        public var handler: UInt32 = 0
-        public var flags: UInt32 = 0
-        public var restorer: UInt32 = 0
-        public var mask: UInt64 = 0
-    }
-
-    public var actions = [Action](repeating: Action(), count: 65)
-    public var blocked: UInt64 = 0
-    public var altStack: (sp: UInt32, flags: UInt32, size: UInt32) = (0, 2, 0)   // SS_DISABLE
-
-    public init() {}
-}
-
 public enum SignalSyscalls {
     static let sigKill: UInt32 = 9, sigStop: UInt32 = 19
 
@@ -24,12 +5,15 @@ public enum SignalSyscalls {
         SyscallEntry(174, "rt_sigaction", [.signal, .sigaction, .sigaction, .size], rtSigaction),
         SyscallEntry(175, "rt_sigprocmask", [.int, .sigset, .sigset, .size], rtSigprocmask),
         SyscallEntry(176, "rt_sigpending", [.sigset, .size], { c in
-            c.write(GuestLayout.le64(0), to: c.arg(0)) ? 0 : Errno.EFAULT.negated
+            let s = c.process.signals
+            return c.write(GuestLayout.le64(s.pending & s.blocked), to: c.arg(0)) ? 0 : Errno.EFAULT.negated
         }),
+        SyscallEntry(119, "sigreturn", [], { c in sigreturn(c, rt: false) }),
+        SyscallEntry(173, "rt_sigreturn", [], { c in sigreturn(c, rt: true) }),
         SyscallEntry(186, "sigaltstack", [.pointer, .pointer], sigaltstack),
         SyscallEntry(37, "kill", [.int, .signal], { c in sendToSelf(c, pid: c.int(0), signal: c.arg(1)) }),
-        SyscallEntry(238, "tkill", [.int, .signal], { c in sendToSelf(c, pid: c.int(0), signal: c.arg(1)) }),
-        SyscallEntry(270, "tgkill", [.int, .int, .signal], { c in sendToSelf(c, pid: c.int(1), signal: c.arg(2)) }),
+        SyscallEntry(238, "tkill", [.int, .signal], { c in sendToSelf(c, pid: c.int(0), signal: c.arg(1), code: SigInfo.SI_TKILL) }),
+        SyscallEntry(270, "tgkill", [.int, .int, .signal], { c in sendToSelf(c, pid: c.int(1), signal: c.arg(2), code: SigInfo.SI_TKILL) }),
     ]
 
     static func rtSigaction(_ c: SyscallContext) -> Int32 {
@@ -93,16 +77,60 @@ public enum SignalSyscalls {
     }
 
     /// kill/tkill/tgkill aimed at this process: signal 0 probes; an ignored signal is
-    /// dropped; anything else takes its default action (terminate), as no handler can
-    /// run until delivery is modelled.
-    static func sendToSelf(_ c: SyscallContext, pid: Int32, signal: UInt32) -> Int32 {
+    /// dropped; anything else is queued and delivered on the way out of this call.
+    static func sendToSelf(_ c: SyscallContext, pid: Int32, signal: UInt32, code: Int32 = SigInfo.SI_USER) -> Int32 {
         guard signal <= 64 else { return Errno.EINVAL.negated }
         guard pid == c.process.pid || pid == 0 || pid == -1 || pid == -c.process.pgid else { return Errno.ESRCH.negated }
         if signal == 0 { return 0 }
-        let action = c.process.signals.actions[Int(signal)]
-        let ignoredByDefault: Set<UInt32> = [17, 18, 23, 28]   // SIGCHLD SIGCONT SIGURG SIGWINCH
-        if action.handler == 1 || (action.handler == 0 && ignoredByDefault.contains(signal)) { return 0 }
-        c.process.exitStatus = Int32(signal)
+        if c.process.signals.isIgnored(signal) { return 0 }
+        c.process.signals.queue(signal, SigInfo(signo: signal, code: code, pid: UInt32(bitPattern: c.process.pid),
+                                                uid: c.process.uid))
         return 0
+    }
+
+    /// sigreturn / rt_sigreturn: the frame the handler returned through sits just above
+    /// the stack pointer (`__kernel_sigreturn` popped the signal number; the rt form pops
+    /// nothing). Every register, the blocked mask, the FPU and (rt) the alternate stack
+    /// come back from it; the call's "result" is the interrupted EAX.
+    static func sigreturn(_ c: SyscallContext, rt: Bool) -> Int32 {
+        let p = c.process
+        let kernelRegs = PtRegs(memory: p.memory, at: c.regsAddress)
+        let frame = kernelRegs.esp &- (rt ? 4 : 8)
+        let scAddress = frame &+ UInt32(rt ? SignalFrame.rtUC + SignalFrame.ucMcontext : SignalFrame.sigframeSC)
+        guard c.regsAddress != 0, let sc = c.bytes(at: scAddress, count: SignalFrame.sigcontextSize) else {
+            p.exitStatus = 11                    // badframe: force_sig(SIGSEGV)
+            return 0
+        }
+        var mask: UInt64
+        if rt {
+            guard let m = c.bytes(at: frame &+ UInt32(SignalFrame.rtUC + SignalFrame.ucSigmask), count: 8) else {
+                p.exitStatus = 11
+                return 0
+            }
+            mask = UInt64(GuestLayout.u32(m, 0)) | UInt64(GuestLayout.u32(m, 4)) << 32
+        } else {
+            guard let extra = c.u32(at: frame &+ UInt32(SignalFrame.sigframeExtramask)) else {
+                p.exitStatus = 11
+                return 0
+            }
+            mask = UInt64(GuestLayout.u32(sc, 80)) | UInt64(extra) << 32
+        }
+        p.signals.blocked = mask & ~SignalState.unblockable
+        let fpstate = GuestLayout.u32(sc, 76)
+        if fpstate != 0 {
+            guard let image = c.bytes(at: fpstate, count: 108) else { p.exitStatus = 11; return 0 }
+            p.cpu.fpu.load(fnsaveImage: image)
+        }
+        if rt, let stack = c.bytes(at: frame &+ UInt32(SignalFrame.rtUC + SignalFrame.ucStack), count: 12) {
+            // do_sigaltstack(&uc_stack): only a change the handler asked for takes effect.
+            let flags = GuestLayout.u32(stack, 4)
+            if flags & 2 != 0 { p.signals.altStack = (0, 2, 0) }
+            else if GuestLayout.u32(stack, 8) >= 2048 {
+                p.signals.altStack = (GuestLayout.u32(stack, 0), 0, GuestLayout.u32(stack, 8))
+            }
+        }
+        let restored = SignalFrame.restore(sc, over: UserRegisters(kernelRegs, cpu: p.cpu))
+        p.store(restored, ptRegsAt: c.regsAddress)
+        return Int32(bitPattern: restored.eax)
     }
 }

@@ -21,7 +21,7 @@ public final class Process {
     public var clearChildTid: UInt32 = 0
     public var robustList: UInt32 = 0
     public var personality: UInt32 = 0
-    /// Signal dispositions and the blocked mask (delivery arrives with the signals issue).
+    /// Signal dispositions, the blocked and pending sets, the alternate stack.
     public var signals = SignalState()
     /// The program's path as the guest named it (/proc/self/exe), its arguments and
     /// environment (/proc/self/cmdline, environ).

@@ -1,0 +1,216 @@
+import IA32
+
+/// Signal delivery (arch/i386/kernel/signal.c): on the way back to user mode the exit
+/// path sees TIF_SIGPENDING, calls do_notify_resume with the pt_regs frame, and do_signal
+/// rewrites that frame so that `iret` lands in the handler with a `sigframe` or
+/// `rt_sigframe` on the user stack; the handler returns through `__kernel_sigreturn`
+/// (or its SA_RESTORER) into sigreturn, which puts every register back.
+extension Kernel {
+    /// `TIF_SIGPENDING` in `thread_info.flags`: the exit path must call do_notify_resume.
+    static let TIF_SIGPENDING: UInt32 = 1 << 2
+
+    /// Sets or clears TIF_SIGPENDING to match the signals that can be delivered now.
+    func updateSignalPending() {
+        let address = KernelLayout.kernelStack + KernelLayout.tiFlags
+        let flags = process.memory.load32(address)
+        let wanted = process.signals.deliverable != 0 ? flags | Kernel.TIF_SIGPENDING : flags & ~Kernel.TIF_SIGPENDING
+        if wanted != flags { process.memory.store32(address, wanted) }
+    }
+
+    /// do_notify_resume → do_signal, with `regsAddress` = the pt_regs frame (EAX at the call).
+    func doSignal(regsAt regsAddress: UInt32) {
+        defer { updateSignalPending() }
+        guard let (signal, info) = process.signals.dequeue() else { return }
+        let cpu = process.cpu
+        var regs = UserRegisters(PtRegs(memory: process.memory, at: regsAddress), cpu: cpu)
+        let action = process.signals.actions[Int(signal)]
+        if action.handler == SignalState.Action.ignore || action.handler == SignalState.Action.defaultHandler {
+            if process.signals.isIgnored(signal) || isStopSignal(signal) {
+                // Nothing runs: an interrupted call is simply restarted.
+                restartWithoutHandler(&regs)
+                process.store(regs, ptRegsAt: regsAddress)
+            } else {
+                process.exitStatus = Int32(signal)
+            }
+            return
+        }
+        restartBeforeHandler(&regs, action: action)
+        guard setUpFrame(signal, info, action, &regs, trap: nil) else { return }
+        process.store(regs, ptRegsAt: regsAddress)
+    }
+
+    /// A CPU exception at CPL 3 with a handler to run (force_sig_info): true if the frame
+    /// was built and the CPU now stands at the handler. A blocked or ignored fault signal
+    /// is unblocked and reset to its default, which kills, as Linux does.
+    func deliverFault(_ fault: PendingFault, signal: UInt32) -> Bool {
+        let action = process.signals.actions[Int(signal)]
+        let blocked = process.signals.blocked & SignalState.bit(signal) != 0
+        guard action.handler > SignalState.Action.ignore, !blocked else { return false }
+        let cpu = process.cpu
+        var regs = UserRegisters(cpu: cpu)
+        let info = Kernel.siginfo(for: fault, signal: signal, eip: cpu.eip)
+        guard setUpFrame(signal, info, action, &regs, trap: fault) else { return process.exitStatus != nil }
+        process.load(regs, into: cpu)
+        return true
+    }
+
+    /// The siginfo the trap handlers of arch/i386/kernel/traps.c and fault.c send.
+    static func siginfo(for f: PendingFault, signal: UInt32, eip: UInt32) -> SigInfo {
+        switch f.vector {
+        case Vector.pageFault:
+            // Bit 0 of the error code: the page was present, so the access was refused.
+            return SigInfo(signo: signal, code: f.errorCode & 1 != 0 ? SigInfo.SEGV_ACCERR : SigInfo.SEGV_MAPERR,
+                           addr: f.address)
+        case Vector.divideError: return SigInfo(signo: signal, code: SigInfo.FPE_INTDIV, addr: eip)
+        case Vector.overflow: return SigInfo(signo: signal, code: SigInfo.FPE_INTOVF, addr: eip)
+        case Vector.invalidOpcode: return SigInfo(signo: signal, code: SigInfo.ILL_ILLOPN, addr: eip)
+        case Vector.alignmentCheck: return SigInfo(signo: signal, code: SigInfo.BUS_ADRALN, addr: f.address)
+        default: return SigInfo(signo: signal, code: SigInfo.SI_KERNEL, addr: 0)
+        }
+    }
+
+    func isStopSignal(_ s: UInt32) -> Bool { s == 19 || s == 20 || s == 21 || s == 22 }
+
+    // MARK: System-call restart (the 2.6 rules)
+
+    /// handle_signal: an interrupted call returns -EINTR, unless SA_RESTART (for
+    /// -ERESTARTSYS) or -ERESTARTNOINTR asks to run it again; then EIP steps back over the
+    /// two-byte `int $0x80` — or, on the sysenter path, onto the vDSO's `jmp` just before
+    /// SYSENTER_RETURN, which enters the kernel again.
+    func restartBeforeHandler(_ r: inout UserRegisters, action: SignalState.Action) {
+        guard Int32(bitPattern: r.origEAX) >= 0 else { return }
+        switch -Int32(bitPattern: r.eax) {
+        case Errno.ERESTART_RESTARTBLOCK.rawValue, Errno.ERESTARTNOHAND.rawValue:
+            r.eax = UInt32(bitPattern: Errno.EINTR.negated)
+        case Errno.ERESTARTSYS.rawValue where action.flags & SignalState.SA_RESTART == 0:
+            r.eax = UInt32(bitPattern: Errno.EINTR.negated)
+        case Errno.ERESTARTSYS.rawValue, Errno.ERESTARTNOINTR.rawValue:
+            r.eax = r.origEAX
+            r.eip &-= 2
+        default:
+            break
+        }
+    }
+
+    /// do_signal with no handler to run: every restartable call is made again.
+    func restartWithoutHandler(_ r: inout UserRegisters) {
+        guard Int32(bitPattern: r.origEAX) >= 0 else { return }
+        switch -Int32(bitPattern: r.eax) {
+        case Errno.ERESTARTNOHAND.rawValue, Errno.ERESTARTSYS.rawValue, Errno.ERESTARTNOINTR.rawValue:
+            r.eax = r.origEAX
+            r.eip &-= 2
+        case Errno.ERESTART_RESTARTBLOCK.rawValue:
+            r.eax = 0       // __NR_restart_syscall
+            r.eip &-= 2
+        default:
+            break
+        }
+    }
+
+    // MARK: Building the frame
+
+    /// setup_frame / setup_rt_frame: writes the frame below the user stack and points
+    /// the registers at the handler. A frame that cannot be written kills with SIGSEGV.
+    func setUpFrame(_ signal: UInt32, _ info: SigInfo, _ action: SignalState.Action,
+                    _ r: inout UserRegisters, trap: PendingFault?) -> Bool {
+        let signals = process.signals
+        let rt = action.flags & SignalState.SA_SIGINFO != 0
+        let size = rt ? SignalFrame.rtSigframeSize : SignalFrame.sigframeSize
+        let frame = SignalFrame.address(size: size, esp: r.esp, action: action, signals: signals)
+        let trapno = trap.map { UInt32(bitPattern: $0.vector) } ?? 0
+        let err = trap.map { $0.errorCode } ?? 0
+        let cr2 = trap.flatMap { $0.vector == Vector.pageFault ? $0.address : nil } ?? 0
+        let fpu = SignalFrame.fpstate(process.cpu.fpu)
+        let vdso = boot.vdso
+        var bytes: [UInt8]
+        if rt {
+            let fpAddress = frame &+ UInt32(SignalFrame.rtFP)
+            var b = GuestLayout.Builder(size: size)
+            b.u32(0, action.flags & SignalState.SA_RESTORER != 0 ? action.restorer : vdso.rtSigreturn)
+            b.u32(4, signal)
+            b.u32(8, frame &+ UInt32(SignalFrame.rtInfo))
+            b.u32(12, frame &+ UInt32(SignalFrame.rtUC))
+            for (k, v) in info.bytes.enumerated() { b.u8(SignalFrame.rtInfo + k, v) }
+            let uc = SignalFrame.rtUC
+            b.u32(uc + SignalFrame.ucStack, signals.altStack.sp)
+            b.u32(uc + SignalFrame.ucStack + 4, signals.altStack.flags == 2 ? 2 : (signals.onAltStack(r.esp) ? 1 : 0))
+            b.u32(uc + SignalFrame.ucStack + 8, signals.altStack.size)
+            let sc = SignalFrame.sigcontext(r, fpstate: fpAddress, oldmask: UInt32(truncatingIfNeeded: signals.blocked),
+                                            trapno: trapno, err: err, cr2: cr2)
+            for (k, v) in sc.enumerated() { b.u8(uc + SignalFrame.ucMcontext + k, v) }
+            for (k, v) in GuestLayout.le64(signals.blocked).enumerated() { b.u8(uc + SignalFrame.ucSigmask + k, v) }
+            for (k, v) in fpu.enumerated() { b.u8(SignalFrame.rtFP + k, v) }
+            // movl $__NR_rt_sigreturn,%eax; int $0x80 — kept for debuggers that look for it.
+            for (k, v) in ([0xb8] + GuestLayout.le32(173) + [0xcd, 0x80, 0x00]).enumerated() { b.u8(SignalFrame.rtRetcode + k, v) }
+            bytes = b.bytes
+        } else {
+            let fpAddress = frame &+ UInt32(SignalFrame.sigframeFP)
+            var b = GuestLayout.Builder(size: size)
+            b.u32(0, action.flags & SignalState.SA_RESTORER != 0 ? action.restorer : vdso.sigreturn)
+            b.u32(4, signal)
+            let sc = SignalFrame.sigcontext(r, fpstate: fpAddress, oldmask: UInt32(truncatingIfNeeded: signals.blocked),
+                                            trapno: trapno, err: err, cr2: cr2)
+            for (k, v) in sc.enumerated() { b.u8(SignalFrame.sigframeSC + k, v) }
+            for (k, v) in fpu.enumerated() { b.u8(SignalFrame.sigframeFP + k, v) }
+            b.u32(SignalFrame.sigframeExtramask, UInt32(truncatingIfNeeded: signals.blocked >> 32))
+            // popl %eax; movl $__NR_sigreturn,%eax; int $0x80
+            for (k, v) in ([0x58, 0xb8] + GuestLayout.le32(119) + [0xcd, 0x80]).enumerated() { b.u8(SignalFrame.sigframeRetcode + k, v) }
+            bytes = b.bytes
+        }
+        guard process.memory.write(frame, bytes) else {
+            process.exitStatus = 11         // force_sigsegv: the frame would not fit
+            return false
+        }
+        r.esp = frame
+        r.eip = action.handler
+        r.eax = signal
+        r.edx = rt ? frame &+ UInt32(SignalFrame.rtInfo) : 0
+        r.ecx = rt ? frame &+ UInt32(SignalFrame.rtUC) : 0
+        r.ds = KernelLayout.userDS; r.es = KernelLayout.userDS; r.ss = KernelLayout.userDS
+        r.cs = KernelLayout.userCS
+        r.eflags &= ~UInt32(0x100)           // TF: the handler is not single-stepped
+        // The handler runs with its mask added, and its own signal blocked unless SA_NODEFER.
+        var add = action.mask
+        if action.flags & SignalState.SA_NODEFER == 0 { add |= SignalState.bit(signal) }
+        process.signals.blocked = (process.signals.blocked | add) & ~SignalState.unblockable
+        if action.flags & SignalState.SA_RESETHAND != 0 {
+            process.signals.actions[Int(signal)] = SignalState.Action()
+        }
+        process.cpu.resetFPU()              // the handler starts with a clean FPU
+        return true
+    }
+}
+
+/// Writing the registers a signal changes back to where the CPU will take them from.
+extension Process {
+    /// Writes the registers into the pt_regs frame that RESTORE_ALL and iret will
+    /// reload, and fs/gs (not in the 2.6 frame) straight into the CPU.
+    func store(_ r: UserRegisters, ptRegsAt a: UInt32) {
+        let m = memory
+        m.store32(a + PtRegs.EBX, r.ebx); m.store32(a + PtRegs.ECX, r.ecx); m.store32(a + PtRegs.EDX, r.edx)
+        m.store32(a + PtRegs.ESI, r.esi); m.store32(a + PtRegs.EDI, r.edi); m.store32(a + PtRegs.EBP, r.ebp)
+        m.store32(a + PtRegs.EAX, r.eax); m.store32(a + PtRegs.DS, UInt32(r.ds)); m.store32(a + PtRegs.ES, UInt32(r.es))
+        m.store32(a + PtRegs.ORIG_EAX, r.origEAX); m.store32(a + PtRegs.EIP, r.eip)
+        m.store32(a + PtRegs.CS, UInt32(r.cs)); m.store32(a + PtRegs.EFLAGS, r.eflags)
+        m.store32(a + PtRegs.OLDESP, r.esp); m.store32(a + PtRegs.OLDSS, UInt32(r.ss))
+        loadUserSegment(.fs, r.fs)
+        loadUserSegment(.gs, r.gs)
+    }
+
+    /// The registers straight into the CPU (a fault at CPL 3: no frame to return through).
+    func load(_ r: UserRegisters, into cpu: CPU) {
+        cpu.setRegister(.eax, r.eax); cpu.setRegister(.ebx, r.ebx); cpu.setRegister(.ecx, r.ecx)
+        cpu.setRegister(.edx, r.edx); cpu.setRegister(.esi, r.esi); cpu.setRegister(.edi, r.edi)
+        cpu.setRegister(.ebp, r.ebp); cpu.setRegister(.esp, r.esp)
+        cpu.eip = r.eip
+        cpu.eflags = r.eflags
+        for (s, v) in [(SegReg.ds, r.ds), (.es, r.es), (.fs, r.fs), (.gs, r.gs)] { loadUserSegment(s, v) }
+    }
+
+    /// loadsegment with the kernel's fixup: a selector that does not load becomes null.
+    func loadUserSegment(_ s: SegReg, _ selector: UInt16) {
+        if cpu.loadSegment(s, selector: selector) != nil {
+            _ = cpu.loadSegment(s, selector: 0)
+        }
+    }
+}
