@@ -40,6 +40,12 @@ func write(_ text: String, to fd: Int32) {
 /// A line on standard error.
 func printError(_ line: String) { write(line + "\n", to: 2) }
 
+/// Prints a one-line error and exits with a shell-like status.
+func fail(_ message: String, status: Int32) -> Never {
+    printError("gate: \(message)")
+    exit(status)
+}
+
 /// The process environment as `NAME=value` strings.
 func environmentStrings() -> [String] {
     var out: [String] = []
@@ -77,10 +83,14 @@ func writeFile(_ path: String, _ bytes: [UInt8]) -> Bool {
 /// Lines written through a 64 KiB buffer: a full instruction trace is millions of them.
 final class LineWriter {
     let fd: Int32
+    /// Each line written at once: a log on the terminal interleaves with the program's
+    /// own output in the order things happened.
+    let unbuffered: Bool
     private var buffer: [UInt8] = []
 
-    init(fd: Int32) {
+    init(fd: Int32, unbuffered: Bool = false) {
         self.fd = fd
+        self.unbuffered = unbuffered
         buffer.reserveCapacity(1 << 16)
     }
 
@@ -94,7 +104,7 @@ final class LineWriter {
     func line(_ text: String) {
         buffer.append(contentsOf: text.utf8)
         buffer.append(0x0a)
-        if buffer.count >= 1 << 16 { flush() }
+        if unbuffered || buffer.count >= 1 << 16 { flush() }
     }
 
     func flush() {

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import IA32
 import Linux
 
@@ -58,25 +57,26 @@ extension Gate {
             var options = Kernel.Options()
             options.model = model
             options.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
-            options.environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }.sorted()
+            options.environment = environmentStrings().sorted()
             let kernel: Kernel
+            var straceLog: LineWriter?
             do {
                 kernel = try Kernel(options: options)
-                if verbose { kernel.notice = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } }
-                if strace || straceFile != nil || ProcessInfo.processInfo.environment["GATE_STRACE"] == "1" {
-                    let log: FileHandle
+                if verbose { kernel.notice = { printError($0) } }
+                if strace || straceFile != nil || environmentStrings().contains("GATE_STRACE=1") {
+                    let log: LineWriter
                     if let straceFile {
-                        guard FileManager.default.createFile(atPath: straceFile, contents: nil),
-                              let h = FileHandle(forWritingAtPath: straceFile) else { fail("\(straceFile): cannot write", status: 1) }
-                        log = h
+                        guard let w = LineWriter(path: straceFile) else { fail("\(straceFile): cannot write", status: 1) }
+                        log = w
                     } else {
-                        log = FileHandle.standardError
+                        log = LineWriter(fd: 2, unbuffered: true)
                     }
+                    straceLog = log
                     let formatter = StraceFormatter()
                     let memory = kernel.process.memory
                     kernel.syscallObserver = { path, number, entry, regs, result in
-                        log.write(Data((formatter.line(path: path, entry: entry, number: number, regs: regs,
-                                                       result: result, memory: memory) + "\n").utf8))
+                        log.line(formatter.line(path: path, entry: entry, number: number, regs: regs,
+                                                result: result, memory: memory))
                     }
                 }
                 try kernel.exec(path: program, arguments: [program] + arguments)
@@ -104,7 +104,7 @@ extension Gate {
             if let gdb {
                 do {
                     gdbStub = try GDBStub.listen(gdb, kernel: kernel, kernelStepping: gdbKernel) {
-                        FileHandle.standardError.write(Data(($0 + "\n").utf8))
+                        printError($0)
                     }
                 } catch let e as GDBTransportError {
                     fail(e.description, status: 1)
@@ -112,26 +112,21 @@ extension Gate {
             }
             let exit = kernel.run()
             tracer?.1.flush()
+            straceLog?.flush()
             gdbStub?.finish(exit)
             if case .signaled(let sig) = exit, let (f, eip) = kernel.lastFault {
-                let what = String(format: "vector %d, error 0x%x, at eip 0x%08x, address 0x%08x", f.vector, f.errorCode, eip, f.address)
-                FileHandle.standardError.write(Data("gate: \(program): killed by signal \(sig) (\(what))\n".utf8))
+                let what = format("vector %d, error 0x%x, at eip 0x%08x, address 0x%08x", f.vector, f.errorCode, eip, f.address)
+                printError("gate: \(program): killed by signal \(sig) (\(what))")
             }
             if stats {
                 let counts = Kernel.EntryPath.allCases.map { "\($0.rawValue) \(kernel.entries[$0, default: 0])" }
-                FileHandle.standardError.write(Data("gate: system calls by entry path: \(counts.joined(separator: ", "))\n".utf8))
+                printError("gate: system calls by entry path: \(counts.joined(separator: ", "))")
                 if !kernel.unimplemented.isEmpty {
                     let list = kernel.unimplemented.sorted().map(String.init).joined(separator: ", ")
-                    FileHandle.standardError.write(Data("gate: not implemented (returned -ENOSYS): \(list)\n".utf8))
+                    printError("gate: not implemented (returned -ENOSYS): \(list)")
                 }
             }
             throw ExitCode(exit.shellStatus)
         }
     }
-}
-
-/// Prints a one-line error and exits with a shell-like status.
-func fail(_ message: String, status: Int32) -> Never {
-    FileHandle.standardError.write(Data("gate: \(message)\n".utf8))
-    Foundation.exit(status)
 }
