@@ -16,12 +16,21 @@ public struct FPUState: Sendable {
     var cwRaw: UInt32 = UInt32(X87Control.initial)
     var swRaw: UInt32 = 0
     var emptyRaw: UInt32 = 0xff
+    /// The control word as the fast path (X87FastArithmetic.swift) needs it, derived
+    /// whenever the control word changes rather than on every instruction: the number of
+    /// significand bits below the rounding point of a register result (0, 11 or 40 for
+    /// precision control 64, 53, 24) when rounding to nearest with PE masked, else
+    /// `X87Fast.general` (see `X87Fast.nearestShift`).
+    var nearestShift: UInt32 = X87Fast.nearestShift(X87Control.initial)
 
     /// Control word: exception masks (bits 0–5), precision control (8–9), rounding
     /// control (10–11), the infinity-control bit (12, kept but ignored). Bit 6 reads as 1.
     public var cw: UInt16 {
         @inline(__always) get { UInt16(truncatingIfNeeded: cwRaw) }
-        @inline(__always) set { cwRaw = UInt32(newValue) }
+        @inline(__always) set {
+            cwRaw = UInt32(newValue)
+            nearestShift = X87Fast.nearestShift(newValue)
+        }
     }
     /// Status word without the TOP field (bits 11–13 are kept in `top`).
     public var sw: UInt16 {

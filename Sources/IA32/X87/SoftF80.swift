@@ -425,8 +425,8 @@ enum SoftF80 {
                 return F80(sign: sign, biasedExp: 0, sig: 0)
             }
             if kb == .zero {
+                // A denormal dividend reports no DE here (the recording CPU): only ZE.
                 if ka == .zero { return invalid(&flags) }
-                if ka == .denormal { flags |= X87Flag.denormal }
                 flags |= X87Flag.zeroDivide
                 return F80(sign: sign, biasedExp: 0x7fff, sig: F80.integerBit)
             }
@@ -505,9 +505,20 @@ enum SoftF80 {
         }
         #if (arch(x86_64) || arch(i386)) && !GATE_NO_FLOAT80
         // The host's x87 gives the root to within an ulp (when it really computes in 64
-        // bits: under emulators that do not, the Newton steps below take over).
-        let approx = (Float80(hi) * 18446744073709551616.0 + Float80(lo)).squareRoot()
-        var r: UInt64 = approx >= 18446744073709551615.0 ? UInt64.max : UInt64(approx)
+        // bits: under emulators that do not, the Newton steps below take over). N's top 64
+        // bits go in and the root comes out as bit patterns: the integer conversions to
+        // and from Float80 cost more than the square root.
+        let lz = UInt64(hi.leadingZeroBitCount)                       // 0 or 1
+        let top = (hi &<< lz) | (lz == 0 ? 0 : lo &>> 63)              // N rounded down
+        var n: Float80 = 0
+        withUnsafeMutableBytes(of: &n) {
+            $0.storeBytes(of: top, as: UInt64.self)
+            $0.storeBytes(of: UInt16(16383 + 127) &- UInt16(lz), toByteOffset: 8, as: UInt16.self)
+        }
+        let root = n.squareRoot()                                      // in [2^63, 2^64]
+        var r: UInt64 = withUnsafeBytes(of: root) {
+            $0.load(fromByteOffset: 8, as: UInt16.self) == 16383 + 63 ? $0.load(as: UInt64.self) : UInt64.max
+        }
         #else
         // A double estimate: about 52 good bits.
         let approx = (Double(hi) * 18446744073709551616.0 + Double(lo)).squareRoot()
@@ -533,6 +544,7 @@ enum SoftF80 {
     // MARK: Integers
 
     /// An integer as a register value: always exact.
+    @inline(__always)
     static func fromInt(_ v: Int64) -> F80 {
         if v == 0 { return F80.zero }
         let m = v.magnitude

@@ -1,7 +1,9 @@
 /// The x87 instruction forms the decoder chooses between (Intel SDM vol. 2, table A-7 to
 /// A-22, with the undocumented aliases P6 and later execute). An `.x87` instruction keeps
-/// its form in `imm`, the 11-bit FPU opcode (as fnstenv stores it) in `imm2`,
-/// `sub` = opcode & 7 and the ModRM fields as usual.
+/// its form in bits 0–7 of `imm` and the 11-bit FPU opcode (as fnstenv stores it) in bits
+/// 16–26, its own EIP (the FPU instruction pointer) in `imm2`, `sub` = opcode & 7 and the
+/// ModRM fields as usual: recording the last-instruction pointers then costs the
+/// interpreter two loads and no arithmetic.
 ///
 /// Forms are ordered: everything before `fldcw` updates the last-instruction pointers
 /// ("non-control" instructions); everything from `fninit` on is non-waiting (does not
@@ -59,8 +61,8 @@ extension Decoder {
         i.sub = opcode & 7
         guard fetchFaultAddress == nil else { return }
         let m = mem.load(fromByteOffset: Int(at), as: UInt8.self)
-        i.imm2 = UInt32(opcode & 7) << 8 | UInt32(m)
-        i.imm = UInt32(X87Op.form(opcode: opcode, modrm: m).rawValue)
+        i.imm = UInt32(X87Op.form(opcode: opcode, modrm: m).rawValue) | (UInt32(opcode & 7) << 8 | UInt32(m)) << 16
+        i.imm2 = eip
     }
 }
 

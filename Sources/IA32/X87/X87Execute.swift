@@ -22,14 +22,15 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     func x87(_ i: Ins) {
         let f = fpu
         let form = unsafeBitCast(UInt8(truncatingIfNeeded: i.imm), to: X87Op.self)
-        if _slowPath(f.pointee.sw & X87Flag.errorSummary != 0 && form.rawValue < X87Op.firstNonWaiting) {
+        // ES is tested first: it is almost never set, so the common path is one test.
+        if _slowPath(f.pointee.swRaw & UInt32(X87Flag.errorSummary) != 0) && form.rawValue < X87Op.firstNonWaiting {
             raise(Vector.fpuError)
             return
         }
         if form.rawValue < X87Op.firstControl {
-            f.pointee.fip = i.next &- UInt32(i.length)
+            f.pointee.fip = i.imm2
             f.pointee.fcs = pointee.seg.regs.1.selector
-            f.pointee.fop = UInt16(truncatingIfNeeded: i.imm2)
+            f.pointee.fop = UInt16(truncatingIfNeeded: i.imm &>> 16)
         }
         // Every case is a call, so this dispatch needs no stack frame of its own.
         switch form {
@@ -85,10 +86,10 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         case .fdivp: x87_fdivp(i)
         case .fld64: x87_fld64(i)
         case .fld32: x87_fld32(i)
-        case .fld80, .fild16, .fild32, .fild64, .fbld:
+        case .fild32: x87_fild32(i)
+        case .fld80, .fild16, .fild64, .fbld:
             loadMemory(i, form)
-        case .fldST:
-            loadRegister(Int(i.rm))
+        case .fldST: x87_fldST(i)
         case .fst32: x87_fst32(i)
         case .fstp32: x87_fstp32(i)
         case .fst64: x87_fst64(i)
@@ -99,28 +100,31 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             storeInteger(i, bits: 32, pop: form != .fist32, truncate: form == .fisttp32)
         case .fistp64, .fisttp64:
             storeInteger(i, bits: 64, pop: true, truncate: form == .fisttp64)
-        case .fstST, .fstpST, .fstp1:
+        case .fstST: x87_fstST(i)
+        case .fstpST: x87_fstpST(i)
+        case .fstp1:
             storeRegister(Int(i.rm), form)
-        case .fxch:
-            exchange(Int(i.rm))
-        case .fchs, .fabs, .f2xm1, .fsqrt, .frndint, .fsin, .fcos:
+        case .fxch: x87_fxch(i)
+        case .fldConst: x87_fldConst(i)
+        case .fchs: x87_fchs(i)
+        case .fabs: x87_fabs(i)
+        case .fsqrt: x87_fsqrt(i)
+        case .f2xm1, .frndint, .fsin, .fcos:
             unaryOnST0(form)
         case .fyl2x, .fyl2xp1, .fpatan, .fscale, .fprem, .fprem1:
             binaryOnST0ST1(form)
         case .fptan, .fsincos, .fxtract:
             twoResults(form)
-        case .fcom, .fcomp:
-            compareRegisters(Int(i.rm), quiet: false, pops: form == .fcomp ? 1 : 0, eflags: false)
-        case .fucom, .fucomp:
-            compareRegisters(Int(i.rm), quiet: true, pops: form == .fucomp ? 1 : 0, eflags: false)
-        case .fcompp:
-            compareRegisters(1, quiet: false, pops: 2, eflags: false)
-        case .fucompp:
-            compareRegisters(1, quiet: true, pops: 2, eflags: false)
-        case .fcomi, .fcomip:
-            compareRegisters(Int(i.rm), quiet: false, pops: form == .fcomip ? 1 : 0, eflags: true)
-        case .fucomi, .fucomip:
-            compareRegisters(Int(i.rm), quiet: true, pops: form == .fucomip ? 1 : 0, eflags: true)
+        case .fcom: x87_fcom(i)
+        case .fcomp: x87_fcomp(i)
+        case .fucom: x87_fucom(i)
+        case .fucomp: x87_fucomp(i)
+        case .fcompp: x87_fcompp(i)
+        case .fucompp: x87_fucompp(i)
+        case .fcomi: x87_fcomi(i)
+        case .fcomip: x87_fcomip(i)
+        case .fucomi: x87_fucomi(i)
+        case .fucomip: x87_fucomip(i)
         case .fcmov:
             conditionalMove(i)
         case .fldenv, .frstor, .fnstenv, .fnsave:
@@ -129,7 +133,9 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             extendedState(i, save: form == .fxsave)
         case .emms, .movdToMMX, .movdFromMMX, .movqToMMX, .movqFromMMX, .mmxShiftImmediate, .mmxBinary:
             mmx(i, form)
-        default:
+        // Listed rather than `default`, so that the jump table needs no range check.
+        case .invalid, .fstp80, .fbstp, .fnop, .ftst, .fxam, .fdecstp, .fincstp, .ffree, .ffreep, .fldcw,
+             .fwait, .fninit, .fnclex, .fnstcw, .fnstsw, .fnstswAX, .fnnop:
             x87Other(i, form)
         }
     }
@@ -140,8 +146,6 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     func x87Other(_ i: Ins, _ form: X87Op) {
         let f = fpu
         switch form {
-        case .fldConst:
-            pushValue(X87Arithmetic.constant(Int(i.rm), rc: X87Control.rounding(f.pointee.cw)), 0)
         case .fstp80, .fbstp:
             let e = ea(i)
             let a = linear(Int(i.seg), e, 10, write: true)
@@ -208,12 +212,13 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     func storeRegister(_ j: Int, _ form: X87Op) {
         let f = fpu
         if form == .fstp1 {
-            // D9 D8+i, the undocumented alias of fstp: on the recording CPU (AMD Zen 3) it
-            // copies ST(0) with its tag, so an empty ST(0) raises no stack underflow and
-            // leaves ST(i) empty.
-            let wasEmpty = f.isEmpty(0)
-            f.setST(j, f.st(0))
-            if wasEmpty { f.pointee.empty |= 1 << f.physicalIndex(j) } else { f.markValid(j) }
+            // D9 D8+i, the undocumented alias of fstp: on the recording CPU (AMD Zen 3) an
+            // empty ST(0) raises no stack underflow and leaves ST(i) as it was, value and
+            // tag; otherwise it is fstp.
+            if !f.isEmpty(0) {
+                f.setST(j, f.st(0))
+                f.markValid(j)
+            }
             f.pop()
             f.pointee.sw &= ~X87Flag.c1
             return
@@ -517,14 +522,16 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             flags = X87Flag.invalid | X87Flag.stackFault | (fl & X87Flag.stackFault != 0 ? 0 : X87Flag.c1)
             v = F80.indefinite
         }
-        if _slowPath(blocked(flags)) { finishBlocked(flags); return }
+        // A denormal m32/m64 does not stop a load even when DE is unmasked: the recording
+        // CPU loads it and leaves #MF pending.
+        if _slowPath(blocked(flags & ~X87Flag.denormal)) { finishBlocked(flags); return }
         f.pointee.top = slot
         f.pointee.empty &= ~(1 << slot)
         f.setPhysical(slot, v)
         finish(flags)
     }
 
-    @inline(__always)
+    @inline(never)
     func storeBinary(_ i: Ins, double: Bool, pop: Bool) {
         let f = fpu
         let size = double ? 8 : 4
@@ -728,7 +735,10 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             f.pointee.sw = (f.pointee.sw & ~(X87Flag.c0 | X87Flag.c2 | X87Flag.c3)) | cc
         }
         if _slowPath(stop) {
+            // fcomi and friends leave C1 alone here too, unless there is a stack fault.
+            let c1 = f.pointee.sw & X87Flag.c1
             finishBlocked(flags)
+            if eflags && flags & X87Flag.stackFault == 0 { f.pointee.sw |= c1 }
             return
         }
         for _ in 0..<pops { f.pop() }
