@@ -48,15 +48,28 @@ extension Kernel {
         guard action.handler > SignalState.Action.ignore, !blocked else { return false }
         let cpu = process.cpu
         var regs = UserRegisters(cpu: cpu)
-        let info = Kernel.siginfo(for: fault, signal: signal, eip: cpu.eip)
+        let info = siginfo(for: fault, signal: signal, eip: cpu.eip)
         guard setUpFrame(signal, info, action, &regs, trap: fault) else { return process.exitStatus != nil }
         process.load(regs, into: cpu)
         return true
     }
 
     /// The siginfo the trap handlers of arch/i386/kernel/traps.c and fault.c send.
-    static func siginfo(for f: PendingFault, signal: UInt32, eip: UInt32) -> SigInfo {
+    func siginfo(for f: PendingFault, signal: UInt32, eip: UInt32) -> SigInfo {
         switch f.vector {
+        case Vector.fpuError:
+            // math_error: the unmasked exceptions the status word holds name the cause.
+            let fpu = process.cpu.fpu
+            let code: Int32
+            switch fpu.statusWord & ~fpu.cw & 0x3f {
+            case 0x01: code = SigInfo.FPE_FLTINV
+            case 0x02, 0x10: code = SigInfo.FPE_FLTUND
+            case 0x04: code = SigInfo.FPE_FLTDIV
+            case 0x08: code = SigInfo.FPE_FLTOVF
+            case 0x20: code = SigInfo.FPE_FLTRES
+            default: code = 0
+            }
+            return SigInfo(signo: signal, code: code, addr: eip)
         case Vector.pageFault:
             // Bit 0 of the error code: the page was present, so the access was refused.
             return SigInfo(signo: signal, code: f.errorCode & 1 != 0 ? SigInfo.SEGV_ACCERR : SigInfo.SEGV_MAPERR,

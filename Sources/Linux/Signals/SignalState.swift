@@ -85,7 +85,8 @@ public struct SigInfo: Equatable, Sendable {
 
     public static let SI_USER: Int32 = 0, SI_KERNEL: Int32 = 0x80, SI_TKILL: Int32 = -6
     public static let SEGV_MAPERR: Int32 = 1, SEGV_ACCERR: Int32 = 2
-    public static let FPE_INTDIV: Int32 = 1, FPE_INTOVF: Int32 = 2
+    public static let FPE_INTDIV: Int32 = 1, FPE_INTOVF: Int32 = 2, FPE_FLTDIV: Int32 = 3, FPE_FLTOVF: Int32 = 4
+    public static let FPE_FLTUND: Int32 = 5, FPE_FLTRES: Int32 = 6, FPE_FLTINV: Int32 = 7
     public static let ILL_ILLOPN: Int32 = 2, BUS_ADRALN: Int32 = 1, TRAP_BRKPT: Int32 = 1
 
     public init(signo: UInt32, code: Int32, pid: UInt32 = 0, uid: UInt32 = 0, addr: UInt32? = nil) {
