@@ -55,7 +55,7 @@ struct GatePathsReport {
         for s in w.steps {
             if let name = symbols.name(at: s.eip) { out.append("  <\(name)>") }
             let text = Disassembler.decode(s.bytes, at: s.eip).text
-            out.append("\(s.cpl) \(hex8(s.eip))  \(text)")
+            out.append("\(s.cpl) \(s.eip.hex8)  \(text)")
         }
         return out
     }
@@ -68,8 +68,4 @@ struct GatePathsReport {
         s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count)
     }
 
-    func hex8(_ v: UInt32) -> String {
-        let s = String(v, radix: 16)
-        return String(repeating: "0", count: max(0, 8 - s.count)) + s
-    }
 }

@@ -85,7 +85,7 @@ public final class InstructionTracer {
                 else { tracingThisCall = true }
                 guard tracingThisCall else { return }
                 let callName = kernel.entry(number).map { $0.name } ?? "syscall \(number)"
-                header("system call \(callsSeen): \(callName) (eax=\(number)) from 0x\(hex8(steps[0].eip))")
+                header("system call \(callsSeen): \(callName) (eax=\(number)) from 0x\(steps[0].eip.hex8)")
                 steps.forEach(print)
             case .step(let s):
                 guard tracingThisCall else { return }
@@ -100,7 +100,7 @@ public final class InstructionTracer {
             case .ended(let walk):
                 if tracingThisCall {
                     let r = Int32(bitPattern: walk.result ?? 0)
-                    write("        back in user mode at 0x\(hex8(cpu.eip)): eax = \(r) "
+                    write("        back in user mode at 0x\(cpu.eip.hex8): eax = \(r) "
                           + "(\(walk.instructions) instructions, \(walk.kernelInstructions) at CPL 0, path \(walk.path.rawValue))")
                 }
                 tracingThisCall = false
@@ -120,7 +120,7 @@ public final class InstructionTracer {
     /// objdump-style `<symbol>:` line before the first instruction of a named place.
     func print(_ s: GateStep) {
         if let name = symbols.name(at: s.eip) {
-            write("\(hex8(s.eip)) <\(name)>:")
+            write("\(s.eip.hex8) <\(name)>:")
         }
         let d = Disassembler.decode(s.bytes, at: s.eip)
         for (k, line) in Disassembler.objdumpLines(d).enumerated() {
@@ -128,8 +128,4 @@ public final class InstructionTracer {
         }
     }
 
-    func hex8(_ v: UInt32) -> String {
-        let s = String(v, radix: 16)
-        return String(repeating: "0", count: max(0, 8 - s.count)) + s
-    }
 }

@@ -37,3 +37,11 @@ public struct KernelSymbols: Sendable {
         return address == start ? name : name + "+0x" + String(address - start, radix: 16)
     }
 }
+
+extension UInt32 {
+    /// Eight hex digits, as objdump, the traces and /proc/self/maps print addresses.
+    public var hex8: String {
+        let s = String(self, radix: 16)
+        return String(repeating: "0", count: 8 - s.count) + s
+    }
+}

@@ -164,7 +164,7 @@ public final class AddressSpace {
             let x = a.permission & PagePermission.exec != 0 ? "x" : "-"
             let p = a.shared ? "s" : "p"
             let dev = String(format2(UInt32(a.device >> 8) & 0xfff)) + ":" + String(format2(UInt32(a.device) & 0xff))
-            var line = "\(hex8(a.start))-\(hex8(a.end)) \(r)\(w)\(x)\(p) \(hex8(a.offset)) \(dev) \(a.inode)"
+            var line = "\(a.start.hex8)-\(a.end.hex8) \(r)\(w)\(x)\(p) \(a.offset.hex8) \(dev) \(a.inode)"
             if !a.name.isEmpty {
                 line += String(repeating: " ", count: max(1, 73 - line.count)) + a.name
             }
@@ -173,10 +173,6 @@ public final class AddressSpace {
         return out
     }
 
-    private func hex8(_ v: UInt32) -> String {
-        let s = String(v, radix: 16)
-        return String(repeating: "0", count: 8 - s.count) + s
-    }
     private func format2(_ v: UInt32) -> String {
         let s = String(v, radix: 16)
         return s.count < 2 ? "0" + s : s
