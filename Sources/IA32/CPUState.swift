@@ -17,6 +17,9 @@ public enum SegReg: Int, CaseIterable, Sendable {
 public struct CPUState {
     /// EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI.
     public var gpr: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0, 0)
+    /// Register number 8, always 0: a memory operand without a base or index register
+    /// names this one (`Instruction.none`), so effective addresses need no branches.
+    let zeroRegister: UInt32 = 0
     public var eip: UInt32 = 0
 
     /// EFLAGS. While `flags.op != .none` its six arithmetic bits are stale and

@@ -25,7 +25,11 @@ public enum EFLAGS {
 /// its operands and result, and derives a flag only when something reads it.
 public enum FlagOp: UInt8, Sendable {
     /// The arithmetic bits of `eflagsRaw` are current.
-    case none = 0, add, adc, sub, sbb, logic, inc, dec
+    case none = 0, add, adc, sub, sbb, inc, dec, logic
+    /// 32-bit shifts by a count in 1...31 (`src`); `dst` is the value shifted.
+    case shl, shr, sar
+    /// imul/mul: CF = OF = `carryIn` (the product overflowed); AF clear.
+    case mul
 }
 
 /// The operands of the last flag-setting operation, truncated to its size.
@@ -49,6 +53,10 @@ public struct LazyFlags: Sendable {
         case .sbb: return carryIn ? dst <= src : dst < src
         case .logic: return false
         case .inc, .dec: return carryIn
+        case .shl: return (dst &>> (32 &- src)) & 1 != 0
+        case .shr: return (dst &>> (src &- 1)) & 1 != 0
+        case .sar: return (Int32(bitPattern: dst) &>> Int32(src &- 1)) & 1 != 0
+        case .mul: return carryIn
         case .none: return false
         }
     }
@@ -57,7 +65,11 @@ public struct LazyFlags: Sendable {
         switch op {
         case .add, .adc, .inc: return (dst ^ res) & (src ^ res) & sign != 0
         case .sub, .sbb, .dec: return (dst ^ src) & (dst ^ res) & sign != 0
-        case .logic, .none: return false
+        // What the hardware leaves for every count (OF is defined only for 1).
+        case .shl: return (res & sign != 0) != cf
+        case .shr: return dst & sign != 0
+        case .mul: return carryIn
+        case .logic, .sar, .none: return false
         }
     }
 
@@ -68,7 +80,9 @@ public struct LazyFlags: Sendable {
         var f: UInt32 = 0
         if cf { f |= EFLAGS.cf }
         f |= parityFlag(res)
-        if op != .logic, (dst ^ src ^ res) & 0x10 != 0 { f |= EFLAGS.af }
+        // AF comes from the operands of add/sub forms only; logic, shifts and
+        // multiplies leave it clear.
+        if op.rawValue < FlagOp.logic.rawValue, (dst ^ src ^ res) & 0x10 != 0 { f |= EFLAGS.af }
         if res == 0 { f |= EFLAGS.zf }
         if res & sign != 0 { f |= EFLAGS.sf }
         if of { f |= EFLAGS.of }
@@ -114,6 +128,13 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         }
     }
 
+    /// Replaces all six status flags: the lazily recorded operation is simply dropped,
+    /// since nothing of it survives.
+    @inline(__always) func setArithmeticFlags(_ bits: UInt32) {
+        pointee.eflagsRaw = (pointee.eflagsRaw & ~EFLAGS.arith) | (bits & EFLAGS.arith)
+        pointee.flags.op = .none
+    }
+
     /// Replaces the status flags named by `mask` with those in `bits`, keeping the others.
     @inline(__always) func setStatusFlags(_ bits: UInt32, mask: UInt32) {
         materializeFlags()
@@ -143,8 +164,48 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         pointee.flags = LazyFlags(op: op, carryIn: carryIn, sign: signBit(size), dst: dst, src: src, res: res)
     }
 
-    /// Evaluates condition code `cc` (the low nibble of Jcc/SETcc/CMOVcc).
+    /// Evaluates condition code `cc` (the low nibble of Jcc/SETcc/CMOVcc). After a
+    /// 32-bit compare or a logic operation — what nearly every branch follows — the
+    /// condition is read straight from the recorded operands.
     @inline(__always) func condition(_ cc: Int) -> Bool {
+        let f = pointee.flags
+        let r: Bool
+        if f.op == .sub && f.sign == 0x8000_0000 {
+            let d = f.dst, s = f.src
+            switch cc &>> 1 {
+            case 0: r = (d ^ s) & (d ^ f.res) & 0x8000_0000 != 0
+            case 1: r = d < s
+            case 2: r = d == s
+            case 3: r = d <= s
+            case 4: r = f.res & 0x8000_0000 != 0
+            case 5: r = parityFlag(f.res) != 0
+            case 6: r = Int32(bitPattern: d) < Int32(bitPattern: s)
+            default: r = Int32(bitPattern: d) <= Int32(bitPattern: s)
+            }
+            return r != (cc & 1 != 0)
+        }
+        if f.op == .logic {
+            // CF = OF = 0.
+            let zero = f.res == 0, negative = f.res & f.sign != 0
+            switch cc &>> 1 {
+            case 0, 1: r = false
+            case 2, 3: r = zero
+            case 4, 6: r = negative
+            case 5: r = parityFlag(f.res) != 0
+            default: r = zero || negative
+            }
+            return r != (cc & 1 != 0)
+        }
+        return conditionFromFlags(cc)
+    }
+
+    /// `condition` as a call, for the branch handler inside the run loop's switch.
+    @inline(never)
+    func conditionOutOfLine(_ cc: Int) -> Bool { condition(cc) }
+
+    /// The general case of `condition`, flag by flag.
+    @inline(never)
+    func conditionFromFlags(_ cc: Int) -> Bool {
         let r: Bool
         switch cc &>> 1 {
         case 0: r = of                      // O

@@ -103,7 +103,7 @@ public struct Decoder {
         i.length = UInt8(length)
         i.next = eip &+ length
         if lock && !lockAllowed() { i.op = .undefined }
-        if lock { i.bits |= Instruction.lockPrefix }
+        if lock { i.bits |= Instruction.lockPrefix } else { specialize() }
         if i.op == .undefined { i.bits |= Instruction.endsBlock }
         return i
     }

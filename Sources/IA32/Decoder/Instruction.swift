@@ -10,19 +10,29 @@ public enum Op: UInt8, CaseIterable, Sendable {
     case aluRMReg, aluRegRM, aluRMImm
     case add32RR, sub32RR, cmp32RR, xor32RR, and32RR, or32RR, add32RI, sub32RI, cmp32RI, and32RI
     case cmp32RM, cmp32MI, cmp32MR, add32RM
+    case or32RI, xor32RI, sub32RM, and32RM, or32RM, xor32RM
+    /// 32-bit `op mem, reg` and `op mem, imm` for add, or, and, sub, xor (`sub` = kind).
+    case alu32MR, alu32MI
+    case cmp8MI, cmp8RR
     case inc, dec, inc32R, dec32R, neg, not, testRMReg, testRMImm, test32RR
 
     // Shift.swift — `sub` holds rol ror rcl rcr shl shr sal sar.
     case shiftImm, shiftCL, shld, shrd
+    /// 32-bit register shifted by an immediate count in 1...31.
+    case shl32RI, shr32RI, sar32RI
 
     // MulDiv.swift
     case mul, imul1, div, idiv, imul2, imul3
+    case imul32RR, imul32RRI
 
     // BitOps.swift — `sub` 0 bt, 1 bts, 2 btr, 3 btc.
     case btReg, btImm, bsf, bsr, bswap
 
     // DataMove.swift
     case movRMReg, movRegRM, movRMImm, mov32RR, mov32RM, mov32MR, mov32RI
+    case mov8MR, mov8RM, mov8MI
+    /// movzx/movsx into a 32-bit register from an 8- or 16-bit register or memory.
+    case movzx8R32, movzx16R32, movzx8M32, movzx16M32, movsx8M32, movsx16M32
     case movzx, movsx, lea, lea32, xchg, xadd, cmpxchg, cmpxchg8b
     case cbw, cwd, lahf, sahf, xlat, salc, setcc, cmovcc
     case movRMSreg, movSregRM, loadFarPointer, arpl, bound
@@ -78,7 +88,8 @@ public struct Instruction: Sendable {
     /// EIP of the following instruction.
     public var next: UInt32 = 0
 
-    public static let none: UInt8 = 0xff
+    /// "No register" in `base` and `index`: register 8 reads as 0 (`CPUState.zeroRegister`).
+    public static let none: UInt8 = 8
 
     // `bits` flags.
     public static let memoryOperand: UInt8 = 1 << 0

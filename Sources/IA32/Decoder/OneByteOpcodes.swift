@@ -17,7 +17,6 @@ extension Decoder {
                 i.op = .aluRMImm; i.rm = 0
                 i.imm = fetchImm(Int(i.size))
             }
-            specializeALU()
         case 0x06, 0x0e, 0x16, 0x1e:
             i.op = .pushSreg; i.reg = op >> 3
         case 0x07, 0x17, 0x1f:
@@ -57,7 +56,6 @@ extension Decoder {
             modrm()
             i.op = .aluRMImm; i.sub = i.reg
             i.imm = op == 0x83 ? fetchImm8SignExtended() : fetchImm(Int(i.size))
-            specializeALU()
         case 0x84, 0x85:
             if op == 0x84 { i.size = 1 }
             modrm(); i.op = .testRMReg
@@ -217,42 +215,5 @@ extension Decoder {
         i.op = op
         if byte { i.size = 1 }
         i.sub = rep
-    }
-
-    /// Picks a specialised handler for the commonest 32-bit ALU forms.
-    mutating func specializeALU() {
-        guard i.size == 4, !lock else { return }
-        let k = i.sub
-        switch i.op {
-        case .aluRMReg where !i.isMemory, .aluRegRM where !i.isMemory:
-            // The register-register forms take dst = rm, src = reg.
-            let special: Op?
-            switch k {
-            case 0: special = .add32RR
-            case 1: special = .or32RR
-            case 4: special = .and32RR
-            case 5: special = .sub32RR
-            case 6: special = .xor32RR
-            case 7: special = .cmp32RR
-            default: special = nil
-            }
-            if let special {
-                if i.op == .aluRegRM { swap(&i.reg, &i.rm) }
-                i.op = special
-            }
-        case .aluRMImm where !i.isMemory:
-            switch k {
-            case 0: i.op = .add32RI
-            case 4: i.op = .and32RI
-            case 5: i.op = .sub32RI
-            case 7: i.op = .cmp32RI
-            default: break
-            }
-        case .aluRegRM where k == 7: i.op = .cmp32RM
-        case .aluRegRM where k == 0: i.op = .add32RM
-        case .aluRMReg where k == 7: i.op = .cmp32MR
-        case .aluRMImm where k == 7: i.op = .cmp32MI
-        default: break
-        }
     }
 }

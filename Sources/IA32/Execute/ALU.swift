@@ -94,14 +94,38 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         return r
     }
 
-    /// Records a 32-bit add or sub field by field; carryIn is read only by adc, sbb,
-    /// inc and dec, which set it themselves.
+    /// Records a 32-bit add, sub or shift (`s` is the count) field by field; carryIn is
+    /// read only by adc, sbb, inc and dec, which set it themselves.
     @inline(__always) func recordFlags32(_ op: FlagOp, _ d: UInt32, _ s: UInt32, _ r: UInt32) {
         pointee.flags.op = op
         pointee.flags.sign = 0x8000_0000
         pointee.flags.dst = d
         pointee.flags.src = s
         pointee.flags.res = r
+    }
+
+    /// 32-bit add, or, and, sub or xor (`kind` as in `alu`), flags recorded lazily.
+    @inline(__always) func alu32(_ kind: UInt8, _ d: UInt32, _ v: UInt32) -> UInt32 {
+        switch kind {
+        case 0: return add32(d, v)
+        case 1: return logic32(d | v)
+        case 4: return logic32(d & v)
+        case 5: return sub32(d, v)
+        default: return logic32(d ^ v)
+        }
+    }
+
+    /// `op mem32, src` for add, or, and, sub, xor: one translation and one permission
+    /// test serve both the read and the write.
+    @inline(__always) func alu32Memory(_ i: Ins, _ src: UInt32) {
+        let a = operandAddress(i, 4, write: true)
+        if _slowPath(faulted) { return }
+        if _fastPath(writable32(a)) {
+            let d = pointee.mem.loadUnaligned(fromByteOffset: Int(a), as: UInt32.self)
+            pointee.mem.storeBytes(of: alu32(i.sub, d, src), toByteOffset: Int(a), as: UInt32.self)
+        } else {
+            modifyRM(i, 4) { alu(Int(i.sub), 4, $0, src) }
+        }
     }
 
     // MARK: inc dec neg not test

@@ -77,12 +77,12 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         let al = r8(0)
         setR8(4, al / base)
         setR8(0, al % base)
-        setStatusFlags(resultFlags(al % base), mask: EFLAGS.arith)
+        setArithmeticFlags(resultFlags(al % base))
     }
 
     func aad(_ base: UInt32) {
         let al = (r8(0) &+ r8(4) &* base) & 0xff
         setR16(0, al)
-        setStatusFlags(resultFlags(al), mask: EFLAGS.arith)
+        setArithmeticFlags(resultFlags(al))
     }
 }

@@ -40,6 +40,28 @@ func execute(_ s: UnsafeMutablePointer<CPUState>, _ i: Ins) {
     case .cmp32MI:
         let v = s.read(Int(i.seg), s.ea(i), 4)
         if !s.faulted { _ = s.sub32(v, i.imm) }
+    case .or32RI: s.setR32(Int(i.rm), s.logic32(s.r32(Int(i.rm)) | i.imm))
+    case .xor32RI: s.setR32(Int(i.rm), s.logic32(s.r32(Int(i.rm)) ^ i.imm))
+    case .sub32RM:
+        let v = s.read(Int(i.seg), s.ea(i), 4)
+        if !s.faulted { s.setR32(Int(i.reg), s.sub32(s.r32(Int(i.reg)), v)) }
+    case .and32RM:
+        let v = s.read(Int(i.seg), s.ea(i), 4)
+        if !s.faulted { s.setR32(Int(i.reg), s.logic32(s.r32(Int(i.reg)) & v)) }
+    case .or32RM:
+        let v = s.read(Int(i.seg), s.ea(i), 4)
+        if !s.faulted { s.setR32(Int(i.reg), s.logic32(s.r32(Int(i.reg)) | v)) }
+    case .xor32RM:
+        let v = s.read(Int(i.seg), s.ea(i), 4)
+        if !s.faulted { s.setR32(Int(i.reg), s.logic32(s.r32(Int(i.reg)) ^ v)) }
+    case .alu32MR: s.alu32Memory(i, s.r32(Int(i.reg)))
+    case .alu32MI: s.alu32Memory(i, i.imm)
+    case .cmp8MI:
+        let v = s.read(Int(i.seg), s.ea(i), 1)
+        if !s.faulted { s.setFlags(.sub, 1, dst: v, src: i.imm, res: (v &- i.imm) & 0xff) }
+    case .cmp8RR:
+        let d = s.r8(Int(i.rm)), v = s.r8(Int(i.reg))
+        s.setFlags(.sub, 1, dst: d, src: v, res: (d &- v) & 0xff)
     case .inc: s.incDec(i, inc: true)
     case .dec: s.incDec(i, inc: false)
     case .inc32R:
@@ -60,6 +82,21 @@ func execute(_ s: UnsafeMutablePointer<CPUState>, _ i: Ins) {
     // Shifts
     case .shiftImm: s.shift(i, count: i.imm)
     case .shiftCL: s.shift(i, count: s.r8(1))
+    case .shl32RI:
+        let d = s.r32(Int(i.rm))
+        let r = d &<< i.imm
+        s.setR32(Int(i.rm), r)
+        s.recordFlags32(.shl, d, i.imm, r)
+    case .shr32RI:
+        let d = s.r32(Int(i.rm))
+        let r = d &>> i.imm
+        s.setR32(Int(i.rm), r)
+        s.recordFlags32(.shr, d, i.imm, r)
+    case .sar32RI:
+        let d = s.r32(Int(i.rm))
+        let r = UInt32(bitPattern: Int32(bitPattern: d) &>> Int32(i.imm))
+        s.setR32(Int(i.rm), r)
+        s.recordFlags32(.sar, d, i.imm, r)
     case .shld: s.doubleShift(i, left: true)
     case .shrd: s.doubleShift(i, left: false)
 
@@ -74,6 +111,9 @@ func execute(_ s: UnsafeMutablePointer<CPUState>, _ i: Ins) {
     case .imul3:
         let v = s.readRM(i)
         if !s.faulted { s.imulTruncating(i, v, i.imm) }
+
+    case .imul32RR: s.imul32(i, s.r32(Int(i.reg)), s.r32(Int(i.rm)))
+    case .imul32RRI: s.imul32(i, s.r32(Int(i.rm)), i.imm)
 
     // Bits
     case .btReg: s.bitTestReg(i)
@@ -94,6 +134,25 @@ func execute(_ s: UnsafeMutablePointer<CPUState>, _ i: Ins) {
         if !s.faulted { s.setR32(Int(i.reg), v) }
     case .mov32MR: s.write(Int(i.seg), s.ea(i), 4, s.r32(Int(i.reg)))
     case .mov32RI: s.setR32(Int(i.rm), i.imm)
+    case .mov8MR: s.write(Int(i.seg), s.ea(i), 1, s.r8(Int(i.reg)))
+    case .mov8RM:
+        let v = s.read(Int(i.seg), s.ea(i), 1)
+        if !s.faulted { s.setR8(Int(i.reg), v) }
+    case .mov8MI: s.write(Int(i.seg), s.ea(i), 1, i.imm)
+    case .movzx8R32: s.setR32(Int(i.reg), s.r8(Int(i.rm)))
+    case .movzx16R32: s.setR32(Int(i.reg), s.r16(Int(i.rm)))
+    case .movzx8M32:
+        let v = s.read(Int(i.seg), s.ea(i), 1)
+        if !s.faulted { s.setR32(Int(i.reg), v) }
+    case .movzx16M32:
+        let v = s.read(Int(i.seg), s.ea(i), 2)
+        if !s.faulted { s.setR32(Int(i.reg), v) }
+    case .movsx8M32:
+        let v = s.read(Int(i.seg), s.ea(i), 1)
+        if !s.faulted { s.setR32(Int(i.reg), UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: v)))) }
+    case .movsx16M32:
+        let v = s.read(Int(i.seg), s.ea(i), 2)
+        if !s.faulted { s.setR32(Int(i.reg), UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: v)))) }
     case .movzx: s.movzxsx(i, signExtend: false)
     case .movsx: s.movzxsx(i, signExtend: true)
     case .lea: s.setReg(Int(i.reg), i.sz, s.ea(i))
@@ -156,7 +215,7 @@ func execute(_ s: UnsafeMutablePointer<CPUState>, _ i: Ins) {
         // je/jne after a lazily recorded operation: the commonest branch, kept inline.
         if cc & 0xe == 4 && s.pointee.flags.op != .none {
             if (s.pointee.flags.res == 0) != (cc & 1 != 0) { s.pointee.eip = i.imm }
-        } else if s.condition(cc) {
+        } else if s.conditionOutOfLine(cc) {
             s.pointee.eip = i.imm
         }
     case .jmp: s.pointee.eip = i.imm

@@ -2,12 +2,19 @@
 extension UnsafeMutablePointer where Pointee == CPUState {
     /// Sets CF and OF to `overflow`; SF, ZF and PF (undefined by the manual) follow the
     /// low half of the product, AF is cleared.
+    /// Recorded lazily (`FlagOp.mul`): most products' flags are never read.
     @inline(__always) func setMultiplyFlags(_ low: UInt32, _ size: Int, overflow: Bool) {
-        var bits: UInt32 = overflow ? (EFLAGS.cf | EFLAGS.of) : 0
-        bits |= parityFlag(low)
-        if low & sizeMask(size) == 0 { bits |= EFLAGS.zf }
-        if low & signBit(size) != 0 { bits |= EFLAGS.sf }
-        setStatusFlags(bits, mask: EFLAGS.arith)
+        pointee.flags = LazyFlags(op: .mul, carryIn: overflow, sign: signBit(size), dst: 0, src: 0,
+                                  res: low & sizeMask(size))
+    }
+
+    /// imul r32, r/m32 (register form) and imul r32, r32, imm.
+    @inline(__always) func imul32(_ i: Ins, _ a: UInt32, _ b: UInt32) {
+        let p = Int64(Int32(bitPattern: a)) &* Int64(Int32(bitPattern: b))
+        let low = UInt32(truncatingIfNeeded: p)
+        setR32(Int(i.reg), low)
+        pointee.flags = LazyFlags(op: .mul, carryIn: p != Int64(Int32(bitPattern: low)), sign: 0x8000_0000,
+                                  dst: 0, src: 0, res: low)
     }
 
     /// Sign-extends a value of `size` bytes.

@@ -3,9 +3,8 @@
 extension UnsafeMutablePointer where Pointee == CPUState {
     /// The effective address (offset within the segment) of the memory operand.
     @inline(__always) func ea(_ i: Ins) -> UInt32 {
-        var a = i.disp
-        if i.base != Instruction.none { a &+= r32(Int(i.base)) }
-        if i.index != Instruction.none { a &+= r32(Int(i.index)) &<< UInt32(i.scale) }
+        // A missing base or index is register 8, which reads as 0.
+        var a = i.disp &+ r32(Int(i.base)) &+ (r32(Int(i.index)) &<< UInt32(i.scale))
         if _slowPath(i.addr16) { a &= 0xffff }
         return a
     }

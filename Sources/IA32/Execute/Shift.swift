@@ -22,7 +22,9 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         let width = UInt32(size * 8)
         let m = sizeMask(size)
         let msb = signBit(size)
-        materializeFlags()
+        // Rotates keep SF, ZF, AF and PF: only they need the current flags. Shifts
+        // replace all six, so a lazily recorded operation is dropped, not computed.
+        if kind < 4 { materializeFlags() }
         var f = pointee.eflagsRaw
         let oldCF = f & EFLAGS.cf != 0
         var r: UInt32
@@ -88,7 +90,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         var bits: UInt32 = (c ? EFLAGS.cf : 0) | parityFlag(r) | (o ? EFLAGS.of : 0)
         if r == 0 { bits |= EFLAGS.zf }
         if r & msb != 0 { bits |= EFLAGS.sf }
-        pointee.eflagsRaw = (f & ~EFLAGS.arith) | bits
+        setArithmeticFlags(bits)
         return r
     }
 
@@ -135,11 +137,10 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             }
         }
         let o = (r & msb) != (d & msb)
-        materializeFlags()
         var bits: UInt32 = (c ? EFLAGS.cf : 0) | parityFlag(r) | (o ? EFLAGS.of : 0)
         if r == 0 { bits |= EFLAGS.zf }
         if r & msb != 0 { bits |= EFLAGS.sf }
-        pointee.eflagsRaw = (pointee.eflagsRaw & ~EFLAGS.arith) | bits
+        setArithmeticFlags(bits)
         return r
     }
 }

@@ -64,6 +64,13 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         if size == 4 { write32L(a, v) } else if size == 2 { write16L(a, v) } else { write8L(a, v) }
     }
 
+    /// Whether 4 bytes at linear `a` lie on one page that may be written and holds no
+    /// decoded code, so a read-modify-write can go straight to host memory.
+    @inline(__always) func writable32(_ a: UInt32) -> Bool {
+        let need = pointee.writeNeed
+        return pointee.perm[Int(a &>> 12)] & (need | PagePermission.code) == need && a & 0xfff <= 0xffc
+    }
+
     /// Checks that a later write of `size` bytes at `a` will succeed, raising #PF if
     /// not. Read-modify-write instructions call this before reading, so a fault on the
     /// write leaves nothing half done.
@@ -138,27 +145,56 @@ extension UnsafeMutablePointer where Pointee == CPUState {
 
     // MARK: Segmented addresses
 
+    /// The descriptor cache of segment register `i`, in place: indexing the register
+    /// tuple through `SegmentFile`'s subscript is a six-way switch on every access.
+    @inline(__always) func segmentCache(_ i: Int) -> UnsafeMutablePointer<SegmentCache> {
+        withUnsafeMutablePointer(to: &pointee.seg.regs) {
+            UnsafeMutableRawPointer($0).assumingMemoryBound(to: SegmentCache.self) + i
+        }
+    }
+
     /// Translates segment:offset to a linear address, raising #GP (#SS for SS) when the
     /// access leaves the segment's limit, goes through a null selector, or writes to a
     /// code or read-only segment (Intel SDM vol. 3, 5.3 and 5.5).
     @inline(__always) func linear(_ seg: Int, _ ea: UInt32, _ size: Int, write: Bool = false) -> UInt32 {
-        let s = pointee.seg[seg]
+        let s = segmentCache(seg)
         // Writable flat data segments (type 0b0x1x) need no checks: Linux's DS, ES, SS.
-        if _slowPath(s.limit != 0xffff_ffff || (write && s.type & 0xa != 0x2)) {
-            if !s.allows(ea, size) || (write && s.type & 0xa != 0x2) {
+        if _slowPath(s.pointee.limit != 0xffff_ffff || (write && s.pointee.type & 0xa != 0x2)) {
+            if !s.pointee.allows(ea, size) || (write && s.pointee.type & 0xa != 0x2) {
                 raise(seg == SegReg.ss.rawValue ? Vector.stackFault : Vector.generalProtection, 0)
             }
         }
-        return s.base &+ ea
+        return s.pointee.base &+ ea
     }
 
+    /// Reads through a segment. A flat segment (4 GiB limit) cannot fault on the limit,
+    /// so only the page is checked; the others take `linear`'s full checks.
     @inline(__always) func read(_ seg: Int, _ ea: UInt32, _ size: Int) -> UInt32 {
+        let s = segmentCache(seg)
+        if _fastPath(s.pointee.limit == 0xffff_ffff) { return readL(s.pointee.base &+ ea, size) }
+        return readSegmented(seg, ea, size)
+    }
+
+    /// Writes through a segment; flat and writable is the fast case. Nothing is written
+    /// once the instruction has faulted, so a fault never leaves half an instruction done.
+    @inline(__always) func write(_ seg: Int, _ ea: UInt32, _ size: Int, _ v: UInt32) {
+        let s = segmentCache(seg)
+        if _fastPath(s.pointee.limit == 0xffff_ffff && s.pointee.type & 0xa == 0x2 && !faulted) {
+            writeL(s.pointee.base &+ ea, size, v)
+            return
+        }
+        writeSegmented(seg, ea, size, v)
+    }
+
+    @inline(never)
+    func readSegmented(_ seg: Int, _ ea: UInt32, _ size: Int) -> UInt32 {
         let a = linear(seg, ea, size)
         if _slowPath(faulted) { return 0 }
         return readL(a, size)
     }
 
-    @inline(__always) func write(_ seg: Int, _ ea: UInt32, _ size: Int, _ v: UInt32) {
+    @inline(never)
+    func writeSegmented(_ seg: Int, _ ea: UInt32, _ size: Int, _ v: UInt32) {
         let a = linear(seg, ea, size, write: true)
         if _slowPath(faulted) { return }
         writeL(a, size, v)

@@ -730,7 +730,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             if cc & X87Flag.c0 != 0 { bits |= EFLAGS.cf }
             if cc & X87Flag.c2 != 0 { bits |= EFLAGS.pf }
             if cc & X87Flag.c3 != 0 { bits |= EFLAGS.zf }
-            setStatusFlags(bits, mask: EFLAGS.arith)
+            setArithmeticFlags(bits)
         } else {
             f.pointee.sw = (f.pointee.sw & ~(X87Flag.c0 | X87Flag.c2 | X87Flag.c3)) | cc
         }

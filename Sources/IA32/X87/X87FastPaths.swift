@@ -10,15 +10,6 @@
 extension UnsafeMutablePointer where Pointee == CPUState {
     // MARK: Operands
 
-    /// The descriptor cache of segment register `seg` (0…5), addressed directly:
-    /// `pointee.seg[seg]` is a switch over the six tuple elements.
-    @inline(__always) func x87Segment(_ seg: UInt8) -> UnsafeMutablePointer<SegmentCache> {
-        UnsafeMutableRawPointer(self)
-            .advanced(by: MemoryLayout<CPUState>.offset(of: \CPUState.seg.regs)!
-                &+ Int(seg) &* MemoryLayout<SegmentCache>.stride)
-            .assumingMemoryBound(to: SegmentCache.self)
-    }
-
     /// The host address of a `size`-byte operand at offset `e` of segment `s`, when the
     /// segment is flat (4 GiB limit, and writable for a write: what `linear` lets through
     /// unchecked), the page allows the access (and, for a write, holds no decoded code)
@@ -72,7 +63,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         let f = fpu
         let top = f.pointee.top
         if _slowPath(f.pointee.emptyRaw & f.emptyBit(top) != 0) { return false }
-        let seg = x87Segment(i.seg)
+        let seg = segmentCache(Int(i.seg))
         let e = ea(i)
         let b: F80?
         switch operand {
@@ -123,7 +114,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         let f = fpu
         let slot = (f.pointee.top &- 1) & 7
         if _slowPath(f.pointee.emptyRaw & f.emptyBit(slot) == 0) { return false }
-        let seg = x87Segment(i.seg)
+        let seg = segmentCache(Int(i.seg))
         let e = ea(i)
         guard let p = x87FastAddress(seg, e, double ? 8 : 4, write: false) else { return false }
         let value = double ? X87Fast.fromDouble(p.loadUnaligned(as: UInt64.self))
@@ -148,7 +139,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         if _slowPath(f.pointee.nearestShift == X87Fast.general || f.pointee.emptyRaw & f.emptyBit(top) != 0) {
             return false
         }
-        let seg = x87Segment(i.seg)
+        let seg = segmentCache(Int(i.seg))
         let e = ea(i)
         guard let p = x87FastAddress(seg, e, double ? 8 : 4, write: true) else { return false }
         var fl: UInt16 = 0

@@ -168,7 +168,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     @inline(never) func x87_fild32(_ i: Ins) {
         let f = fpu
         let slot = (f.pointee.top &- 1) & 7
-        let seg = x87Segment(i.seg)
+        let seg = segmentCache(Int(i.seg))
         let e = ea(i)
         guard f.pointee.emptyRaw & f.emptyBit(slot) != 0, let p = x87FastAddress(seg, e, 4, write: false) else {
             loadMemory(i, .fild32)
