@@ -32,7 +32,7 @@ let package = Package(
             dependencies: ["Linux", "IA32", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             // Linked with the Swift runtime inside: `gate run hello` then starts without
             // loading a dozen shared libraries (start-up time and resident memory both count).
-            linkerSettings: [.unsafeFlags(["-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims", "-lswiftSynchronization"], .when(platforms: [.linux]))]),
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims", "-lswiftSynchronization", "-Xclang-linker", "-no-pie"], .when(platforms: [.linux]))]),
         // Long-running decoder/executor fuzzer: millions of random byte sequences.
         .executableTarget(name: "GateFuzz", dependencies: ["IA32"]),
         .testTarget(name: "IA32Tests", dependencies: ["IA32"], resources: [.copy("Corpus")]),

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Decoded basic blocks, keyed by EIP. Instructions live in one flat pool of
 /// fixed-size structs; a direct-mapped table finds a block in one probe. When the pool
 /// fills, everything is dropped and decoding starts over (QEMU's tb_flush). Pages that
@@ -41,14 +47,16 @@ public final class BlockCache: CodeWriteObserver {
         self.memory = memory
         pool = .allocate(capacity: BlockCache.poolCapacity)
         blocks = .allocate(capacity: BlockCache.blockCapacity)
-        table = .allocate(capacity: BlockCache.tableSize)
-        table.initialize(repeating: -1, count: BlockCache.tableSize)
+        // Zero means an empty slot (entries are block index + 1), so the table can come
+        // zero-filled from the host and cost nothing until used.
+        table = calloc(BlockCache.tableSize, MemoryLayout<Int32>.stride)!
+            .bindMemory(to: Int32.self, capacity: BlockCache.tableSize)
     }
 
     deinit {
         pool.deallocate()
         blocks.deallocate()
-        table.deallocate()
+        free(table)
     }
 
     @inline(__always) static func slot(_ eip: UInt32) -> Int {
@@ -57,7 +65,7 @@ public final class BlockCache: CodeWriteObserver {
 
     /// The cached block for `eip`, if any.
     @inline(__always) func lookup(_ eip: UInt32) -> Int32 {
-        let b = table[BlockCache.slot(eip)]
+        let b = table[BlockCache.slot(eip)] &- 1
         if b >= 0 && blocks[Int(b)].eip == eip && blocks[Int(b)].valid { return b }
         return -1
     }
@@ -68,7 +76,7 @@ public final class BlockCache: CodeWriteObserver {
             memory.perm[Int(page)] &= ~PagePermission.code
         }
         blocksByPage.removeAll(keepingCapacity: true)
-        table.update(repeating: -1, count: BlockCache.tableSize)
+        table.update(repeating: 0, count: BlockCache.tableSize)
         poolUsed = 0
         blockCount = 0
     }
@@ -108,7 +116,7 @@ public final class BlockCache: CodeWriteObserver {
                                    page: firstPage, lastPage: lastPage, valid: true)
         blockCount += 1
         decodedBlocks += 1
-        table[BlockCache.slot(eip)] = index
+        table[BlockCache.slot(eip)] = index + 1
         for p in firstPage...lastPage where p < UInt32(GuestMemory.pageCount) {
             if memory.perm[Int(p)] & PagePermission.read != 0 {
                 memory.perm[Int(p)] |= PagePermission.code

@@ -46,6 +46,9 @@ func fail(_ message: String, status: Int32) -> Never {
     exit(status)
 }
 
+/// Ends the process with `status` (the C library's exit, which flushes stdio).
+func exitProcess(_ status: Int32) -> Never { exit(status) }
+
 /// The process environment as `NAME=value` strings.
 func environmentStrings() -> [String] {
     var out: [String] = []

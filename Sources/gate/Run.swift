@@ -54,79 +54,104 @@ extension Gate {
             guard let model = CPUModel.named(cpu) else {
                 throw ValidationError("unknown CPU model '\(cpu)'; see `gate cpus`")
             }
-            var options = Kernel.Options()
-            options.model = model
-            options.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
-            options.environment = environmentStrings().sorted()
-            let kernel: Kernel
-            var straceLog: LineWriter?
-            do {
-                kernel = try Kernel(options: options)
-                if verbose { kernel.notice = { printError($0) } }
-                if strace || straceFile != nil || environmentStrings().contains("GATE_STRACE=1") {
-                    let log: LineWriter
-                    if let straceFile {
-                        guard let w = LineWriter(path: straceFile) else { fail("\(straceFile): cannot write", status: 1) }
-                        log = w
-                    } else {
-                        log = LineWriter(fd: 2, unbuffered: true)
-                    }
-                    straceLog = log
-                    let formatter = StraceFormatter()
-                    let memory = kernel.process.memory
-                    kernel.syscallObserver = { path, number, entry, regs, result in
-                        log.line(formatter.line(path: path, entry: entry, number: number, regs: regs,
-                                                result: result, memory: memory))
-                    }
-                }
-                try kernel.exec(path: program, arguments: [program] + arguments)
-            } catch let e as ExecError {
-                fail(e.description, status: e.shellStatus)
-            }
-            var tracer: (InstructionTracer, LineWriter)?
-            if let trace {
-                guard let selection = InstructionTracer.Selection(trace) else {
-                    fail("--trace \(trace): expected syscall, syscall:N, syscall:NAME, all, START-END or START+LEN", status: 2)
-                }
-                if gdb != nil { fail("--trace and --gdb cannot be used together", status: 2) }
-                let out: LineWriter
-                if let traceFile {
-                    guard let w = LineWriter(path: traceFile) else { fail("\(traceFile): cannot write", status: 1) }
-                    out = w
-                } else {
-                    out = LineWriter(fd: 2)
-                }
-                let t = InstructionTracer(kernel: kernel, selection: selection) { out.line($0) }
-                t.attach()
-                tracer = (t, out)
-            }
-            var gdbStub: GDBStub?
-            if let gdb {
-                do {
-                    gdbStub = try GDBStub.listen(gdb, kernel: kernel, kernelStepping: gdbKernel) {
-                        printError($0)
-                    }
-                } catch let e as GDBTransportError {
-                    fail(e.description, status: 1)
-                }
-            }
-            let exit = kernel.run()
-            tracer?.1.flush()
-            straceLog?.flush()
-            gdbStub?.finish(exit)
-            if case .signaled(let sig) = exit, let (f, eip) = kernel.lastFault {
-                let what = format("vector %d, error 0x%x, at eip 0x%08x, address 0x%08x", f.vector, f.errorCode, eip, f.address)
-                printError("gate: \(program): killed by signal \(sig) (\(what))")
-            }
-            if stats {
-                let counts = Kernel.EntryPath.allCases.map { "\($0.rawValue) \(kernel.entries[$0, default: 0])" }
-                printError("gate: system calls by entry path: \(counts.joined(separator: ", "))")
-                if !kernel.unimplemented.isEmpty {
-                    let list = kernel.unimplemented.sorted().map(String.init).joined(separator: ", ")
-                    printError("gate: not implemented (returned -ENOSYS): \(list)")
-                }
-            }
-            throw ExitCode(exit.shellStatus)
+            let request = RunRequest(model: model, root: root, stats: stats, verbose: verbose, strace: strace,
+                                     straceFile: straceFile, gdb: gdb, gdbKernel: gdbKernel, trace: trace,
+                                     traceFile: traceFile, program: program, arguments: arguments)
+            throw ExitCode(try request.execute())
         }
+    }
+}
+
+/// What `gate run` was asked to do, apart from how it was parsed: the parsed command
+/// and the start-up fast path (`FastRun`) both hand one of these over.
+struct RunRequest {
+    var model: CPUModel = .default
+    var root: String = "/"
+    var stats = false
+    var verbose = false
+    var strace = false
+    var straceFile: String? = nil
+    var gdb: String? = nil
+    var gdbKernel = false
+    var trace: String? = nil
+    var traceFile: String? = nil
+    var program: String
+    var arguments: [String] = []
+
+    /// Runs the program; returns the status `gate run` exits with.
+    func execute() throws -> Int32 {
+        var options = Kernel.Options()
+        options.model = model
+        options.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+        options.environment = environmentStrings().sorted()
+        let kernel: Kernel
+        var straceLog: LineWriter?
+        do {
+            kernel = try Kernel(options: options)
+            if verbose { kernel.notice = { printError($0) } }
+            if strace || straceFile != nil || environmentStrings().contains("GATE_STRACE=1") {
+                let log: LineWriter
+                if let straceFile {
+                    guard let w = LineWriter(path: straceFile) else { fail("\(straceFile): cannot write", status: 1) }
+                    log = w
+                } else {
+                    log = LineWriter(fd: 2, unbuffered: true)
+                }
+                straceLog = log
+                let formatter = StraceFormatter()
+                let memory = kernel.process.memory
+                kernel.syscallObserver = { path, number, entry, regs, result in
+                    log.line(formatter.line(path: path, entry: entry, number: number, regs: regs,
+                                            result: result, memory: memory))
+                }
+            }
+            try kernel.exec(path: program, arguments: [program] + arguments)
+        } catch let e as ExecError {
+            fail(e.description, status: e.shellStatus)
+        }
+        var tracer: (InstructionTracer, LineWriter)?
+        if let trace {
+            guard let selection = InstructionTracer.Selection(trace) else {
+                fail("--trace \(trace): expected syscall, syscall:N, syscall:NAME, all, START-END or START+LEN", status: 2)
+            }
+            if gdb != nil { fail("--trace and --gdb cannot be used together", status: 2) }
+            let out: LineWriter
+            if let traceFile {
+                guard let w = LineWriter(path: traceFile) else { fail("\(traceFile): cannot write", status: 1) }
+                out = w
+            } else {
+                out = LineWriter(fd: 2)
+            }
+            let t = InstructionTracer(kernel: kernel, selection: selection) { out.line($0) }
+            t.attach()
+            tracer = (t, out)
+        }
+        var gdbStub: GDBStub?
+        if let gdb {
+            do {
+                gdbStub = try GDBStub.listen(gdb, kernel: kernel, kernelStepping: gdbKernel) {
+                    printError($0)
+                }
+            } catch let e as GDBTransportError {
+                fail(e.description, status: 1)
+            }
+        }
+        let exit = kernel.run()
+        tracer?.1.flush()
+        straceLog?.flush()
+        gdbStub?.finish(exit)
+        if case .signaled(let sig) = exit, let (f, eip) = kernel.lastFault {
+            let what = format("vector %d, error 0x%x, at eip 0x%08x, address 0x%08x", f.vector, f.errorCode, eip, f.address)
+            printError("gate: \(program): killed by signal \(sig) (\(what))")
+        }
+        if stats {
+            let counts = Kernel.EntryPath.allCases.map { "\($0.rawValue) \(kernel.entries[$0, default: 0])" }
+            printError("gate: system calls by entry path: \(counts.joined(separator: ", "))")
+            if !kernel.unimplemented.isEmpty {
+                let list = kernel.unimplemented.sorted().map(String.init).joined(separator: ", ")
+                printError("gate: not implemented (returned -ENOSYS): \(list)")
+            }
+        }
+        return exit.shellStatus
     }
 }

@@ -55,14 +55,20 @@ public final class GuestMemory {
         #endif
         let p = mmap(nil, GuestMemory.reservation, PROT_READ | PROT_WRITE, flags, -1, 0)
         guard let p, p != MAP_FAILED else { return nil }
+        // The permission bytes come zeroed from the host a page at a time, as they are
+        // touched: a process uses a few hundred bytes of the megabyte.
+        let q = mmap(nil, GuestMemory.pageCount, PROT_READ | PROT_WRITE, flags, -1, 0)
+        guard let q, q != MAP_FAILED else {
+            munmap(p, GuestMemory.reservation)
+            return nil
+        }
         base = p
-        perm = .allocate(capacity: GuestMemory.pageCount)
-        perm.initialize(repeating: 0, count: GuestMemory.pageCount)
+        perm = q.bindMemory(to: UInt8.self, capacity: GuestMemory.pageCount)
     }
 
     deinit {
         munmap(base, GuestMemory.reservation)
-        perm.deallocate()
+        munmap(perm, GuestMemory.pageCount)
     }
 
     // MARK: Mapping
@@ -141,15 +147,23 @@ public final class GuestMemory {
         let n = UInt32(clamping: bytes.count)
         guard check(addr, length: n, need: need) else { return false }
         noteWrite(addr, length: n)
-        let dst = UnsafeMutableRawBufferPointer(start: base + Int(addr), count: bytes.count)
-        dst.copyBytes(from: bytes)
+        copy(bytes, to: addr)
         return true
     }
 
     /// Writes ignoring permissions (the loader filling a read-only segment).
     public func poke(_ addr: UInt32, _ bytes: some Collection<UInt8>) {
         noteWrite(addr, length: UInt32(clamping: bytes.count))
-        UnsafeMutableRawBufferPointer(start: base + Int(addr), count: bytes.count).copyBytes(from: bytes)
+        copy(bytes, to: addr)
+    }
+
+    /// Arrays and slices (a program's segments, a read's data) are copied in one go;
+    /// other collections byte by byte.
+    private func copy(_ bytes: some Collection<UInt8>, to addr: UInt32) {
+        let dst = UnsafeMutableRawBufferPointer(start: base + Int(addr), count: bytes.count)
+        if bytes.withContiguousStorageIfAvailable({ dst.copyMemory(from: UnsafeRawBufferPointer($0)) }) == nil {
+            dst.copyBytes(from: bytes)
+        }
     }
 
     public func load32(_ addr: UInt32) -> UInt32 {

@@ -145,13 +145,18 @@ extension Kernel {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var out = [UInt8](repeating: 0, count: Int(st.st_size))
-        var done = 0
-        while done < out.count {
-            let n = out.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, $0.count - done) }
-            if n <= 0 { return nil }
-            done += n
+        // Read straight into uninitialised storage: zero-filling a program first costs
+        // as much as reading it.
+        var complete = true
+        let out = [UInt8](unsafeUninitializedCapacity: Int(st.st_size)) { buffer, count in
+            var done = 0
+            while done < buffer.count {
+                let n = read(fd, buffer.baseAddress! + done, buffer.count - done)
+                if n <= 0 { complete = false; break }
+                done += n
+            }
+            count = done
         }
-        return out
+        return complete ? out : nil
     }
 }
