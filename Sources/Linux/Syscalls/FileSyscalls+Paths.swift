@@ -3,6 +3,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if os(Linux)
+import CHostCalls
+#endif
 
 /// unlink, rename, link, symlink, readlink and the xattr family.
 extension FileSyscalls {
@@ -210,11 +213,11 @@ extension FileSyscalls {
     }
 }
 
-/// renameat2(2) from the host C library where it has one (glibc 2.28+).
+/// renameat2(2) on the host, where it has one (Linux 3.15+).
 enum FSHostRename {
-    typealias Fn = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+    typealias Fn = (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
     #if os(Linux)
-    static let renameat2: Fn? = dlsym(dlopen(nil, RTLD_NOW), "renameat2").map { unsafeBitCast($0, to: Fn.self) }
+    static let renameat2: Fn? = { gate_host_renameat2($0, $1, $2, $3, $4) }
     #else
     static let renameat2: Fn? = nil
     #endif

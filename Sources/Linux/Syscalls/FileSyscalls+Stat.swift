@@ -3,6 +3,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if os(Linux)
+import CHostCalls
+#endif
 
 /// stat in its four i386 shapes, statx, statfs, access, chmod, chown, utimens, truncate.
 extension FileSyscalls {
@@ -572,11 +575,10 @@ extension KStat {
 enum FSHostStatfs {
     #if os(Linux) && (arch(x86_64) || arch(arm64))
     /// statfs(2)/fstatfs(2) from the C library (not in Swift's Glibc module), for f_type.
-    typealias StatfsFn = @convention(c) (UnsafePointer<CChar>, UnsafeMutableRawPointer) -> Int32
-    typealias FstatfsFn = @convention(c) (Int32, UnsafeMutableRawPointer) -> Int32
-    nonisolated(unsafe) static let handle = dlopen(nil, RTLD_NOW)
-    static let statfsFn: StatfsFn? = dlsym(handle, "statfs").map { unsafeBitCast($0, to: StatfsFn.self) }
-    static let fstatfsFn: FstatfsFn? = dlsym(handle, "fstatfs").map { unsafeBitCast($0, to: FstatfsFn.self) }
+    typealias StatfsFn = (UnsafePointer<CChar>, UnsafeMutableRawPointer) -> Int32
+    typealias FstatfsFn = (Int32, UnsafeMutableRawPointer) -> Int32
+    static let statfsFn: StatfsFn? = { gate_host_statfs($0, $1) }
+    static let fstatfsFn: FstatfsFn? = { gate_host_fstatfs($0, $1) }
 
     /// The 64-bit struct statfs: fifteen 8-byte words (f_fsid is two ints).
     static func decode(_ w: [UInt64]) -> FileSyscalls.FSInfo {
