@@ -55,25 +55,15 @@ public struct SegmentFile: Sendable {
     /// TR: the TSS the processor takes the CPL-0 stack from on `int n` from user mode.
     public var tssBase: UInt32 = 0
 
+    /// Register `i` (ES, CS, SS, DS, FS, GS), reached by offset: a `switch` over the
+    /// tuple's six elements costs a branch chain on every access.
     public subscript(i: Int) -> SegmentCache {
         @inline(__always) get {
-            switch i {
-            case 0: return regs.0
-            case 1: return regs.1
-            case 2: return regs.2
-            case 3: return regs.3
-            case 4: return regs.4
-            default: return regs.5
-            }
+            withUnsafeBytes(of: regs) { $0.load(fromByteOffset: i &* MemoryLayout<SegmentCache>.stride, as: SegmentCache.self) }
         }
         @inline(__always) set {
-            switch i {
-            case 0: regs.0 = newValue
-            case 1: regs.1 = newValue
-            case 2: regs.2 = newValue
-            case 3: regs.3 = newValue
-            case 4: regs.4 = newValue
-            default: regs.5 = newValue
+            withUnsafeMutableBytes(of: &regs) {
+                $0.storeBytes(of: newValue, toByteOffset: i &* MemoryLayout<SegmentCache>.stride, as: SegmentCache.self)
             }
         }
     }
