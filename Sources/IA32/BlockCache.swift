@@ -14,6 +14,11 @@ public final class BlockCache: CodeWriteObserver {
         var eip: UInt32
         var first: Int32
         var count: Int32
+        /// The block's instructions in the pool, [start, end), and the EIP after its
+        /// last one: what the run loop needs at every block, kept ready.
+        var start: UnsafeMutablePointer<Instruction>
+        var end: UnsafeMutablePointer<Instruction>
+        var endEIP: UInt32
         /// First and last guest page the block's bytes occupy.
         var page: UInt32
         var lastPage: UInt32
@@ -113,6 +118,7 @@ public final class BlockCache: CodeWriteObserver {
         poolUsed += n
         let index = Int32(blockCount)
         blocks[blockCount] = Block(eip: eip, first: Int32(first), count: Int32(n),
+                                   start: pool + first, end: pool + first + n, endEIP: pool[first + n - 1].next,
                                    page: firstPage, lastPage: lastPage, valid: true)
         blockCount += 1
         decodedBlocks += 1

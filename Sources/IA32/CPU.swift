@@ -117,34 +117,38 @@ public final class CPU {
                 continue
             }
             var b = nextBlock(after: -1)
+            var block = cache.blocks + Int(b)
             while true {
-                let block = cache.blocks + Int(b)
-                let first = cache.pool + Int(block.pointee.first)
+                let first = block.pointee.start
                 var ip = first
-                let end = first + Int(block.pointee.count)
+                let end = block.pointee.end
                 // Only a block's last instruction reads EIP (branches, calls, int,
                 // sysenter); the others cannot, so EIP is set once per block. A fault
                 // in the middle finds its own address from the instruction.
-                s.pointee.eip = (end - 1).pointee.next
+                s.pointee.eip = block.pointee.endEIP
+                // An instruction that needs attention sets `runLimit` to 0, so this one
+                // comparison ends the block early as well as at its end.
+                s.pointee.runLimit = UInt(bitPattern: end)
                 repeat {
                     execute(s, UnsafePointer(ip))
-                    if _slowPath(s.pointee.attention) {
-                        let executed = ip - first + 1
-                        let start = ip.pointee.next &- UInt32(ip.pointee.length)
-                        // Unless a string instruction rewound itself to restart, carry on
-                        // after this instruction.
-                        if !(s.pointee.codeWritten && s.pointee.eip == start) && ip + 1 != end {
-                            s.pointee.eip = ip.pointee.next
-                        }
-                        if let stop = finishSlow(start: start, executed: executed) { return stop }
-                        // Self-modifying code or TF: start over from a fresh lookup.
-                        s.pointee.codeWritten = false
-                        remaining &-= executed
-                        continue outer
-                    }
                     ip += 1
-                } while ip < end
-                let executed = end - first
+                } while UInt(bitPattern: ip) < s.pointee.runLimit
+                if _slowPath(s.pointee.attention) {
+                    let raised = ip - 1
+                    let executed = ip - first
+                    let start = raised.pointee.next &- UInt32(raised.pointee.length)
+                    // Unless a string instruction rewound itself to restart, carry on
+                    // after this instruction.
+                    if !(s.pointee.codeWritten && s.pointee.eip == start) && ip != end {
+                        s.pointee.eip = raised.pointee.next
+                    }
+                    if let stop = finishSlow(start: start, executed: executed) { return stop }
+                    // Self-modifying code or TF: start over from a fresh lookup.
+                    s.pointee.codeWritten = false
+                    remaining &-= executed
+                    continue outer
+                }
+                let executed = Int(block.pointee.count)
                 remaining &-= executed
                 s.pointee.retired &+= UInt64(executed)
                 if _slowPath(remaining <= 0) { break outer }
@@ -156,6 +160,7 @@ public final class CPU {
                 } else {
                     b = nextBlock(after: b)
                 }
+                block = cache.blocks + Int(b)
             }
         }
         return .budgetExhausted

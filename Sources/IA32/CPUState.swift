@@ -46,9 +46,13 @@ public struct CPUState {
     public var fault = PendingFault()
     /// Set when a write hit a page holding decoded code: the current block is stale.
     public var codeWritten: Bool = false
-    /// Set with any of `fault`, `stop` or `codeWritten`, so the run loop tests one byte
-    /// per instruction.
+    /// Set with any of `fault`, `stop` or `codeWritten` (`needAttention`).
     public var attention: Bool = false
+    /// Where the run loop's inner loop stops: the address in the block pool just past
+    /// the current block, or 0 once an instruction needs attention. The loop compares
+    /// its instruction pointer with this one word per instruction, which serves as both
+    /// the end-of-block test and the attention test.
+    public var runLimit: UInt = 0
 
     /// Why the interpreter must return to its caller after this instruction (`StopCode`).
     public var stop: StopCode = .none
@@ -158,22 +162,28 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     @inline(__always) func raise(_ vector: Int32, _ errorCode: UInt32 = 0, address: UInt32 = 0) {
         if pointee.fault.vector < 0 {
             pointee.fault = PendingFault(vector: vector, errorCode: errorCode, address: address)
-            pointee.attention = true
+            needAttention()
         }
     }
     /// Raises a trap-class exception: EIP stays after the instruction.
     @inline(__always) func raiseTrap(_ vector: Int32) {
         if pointee.fault.vector < 0 {
             pointee.fault = PendingFault(vector: vector, errorCode: 0, isTrap: true, address: 0)
-            pointee.attention = true
+            needAttention()
         }
+    }
+
+    /// Makes the run loop stop after the current instruction and look at why.
+    @inline(__always) func needAttention() {
+        pointee.attention = true
+        pointee.runLimit = 0
     }
 
     /// Asks the run loop to return to its caller after this instruction.
     @inline(__always) func requestStop(_ code: StopCode, _ value: UInt32 = 0) {
         pointee.stop = code
         pointee.stopValue = value
-        pointee.attention = true
+        needAttention()
     }
     @inline(__always) var faulted: Bool { pointee.fault.vector >= 0 }
 }

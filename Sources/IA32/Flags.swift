@@ -117,7 +117,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         pointee.eflagsRaw = (v & 0x003f_7fd5) | EFLAGS.reserved1
         pointee.flags.op = .none
         // Single-stepping starts: the run loop must leave its block loop to notice.
-        if _slowPath(v & EFLAGS.tf != 0) { pointee.attention = true }
+        if _slowPath(v & EFLAGS.tf != 0) { needAttention() }
     }
 
     /// Brings the arithmetic bits into `eflagsRaw` so individual bits can be changed.

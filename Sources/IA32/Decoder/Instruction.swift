@@ -45,6 +45,9 @@ public enum Op: UInt8, CaseIterable, Sendable {
 
     // Control.swift — branch targets are resolved to EIP values at decode time.
     case jcc, jmp, jmpRM, call, callRM, ret, retImm, loop, jecxz
+    /// jcc by condition pair (`sub` keeps the full code; its low bit negates), each
+    /// reading a recorded 32-bit compare or logic result directly.
+    case jccB, jccE, jccBE, jccS, jccL, jccLE
     case jmpFar, callFar, jmpFarRM, callFarRM, retFar
 
     // Strings.swift — `sub` 0 none, 1 rep/repe, 2 repne.

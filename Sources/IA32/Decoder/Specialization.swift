@@ -29,6 +29,16 @@ extension Decoder {
             else { i.op = i.isMemory ? .movzx16M32 : .movzx16R32 }
         case .movsx where i.size == 4 && i.isMemory:
             i.op = i.sub == 1 ? .movsx8M32 : .movsx16M32
+        case .jcc:
+            switch i.sub >> 1 {
+            case 1: i.op = .jccB
+            case 2: i.op = .jccE
+            case 3: i.op = .jccBE
+            case 4: i.op = .jccS
+            case 6: i.op = .jccL
+            case 7: i.op = .jccLE
+            default: break   // jo, jp: the general handler
+            }
         case .movRMReg where i.size == 1 && i.isMemory: i.op = .mov8MR
         case .movRegRM where i.size == 1 && i.isMemory: i.op = .mov8RM
         case .movRMImm where i.size == 1 && i.isMemory: i.op = .mov8MI

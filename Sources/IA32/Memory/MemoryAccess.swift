@@ -136,7 +136,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             // Self-modifying code: drop the decoded blocks and leave the current one.
             pointee.memoryRef.takeUnretainedValue().noteWrite(a, length: UInt32(size))
             pointee.codeWritten = true
-            pointee.attention = true
+            needAttention()
         }
         for i in 0..<size {
             pointee.mem.storeBytes(of: UInt8(truncatingIfNeeded: v >> (8 * i)), toByteOffset: Int(a &+ UInt32(i)), as: UInt8.self)
