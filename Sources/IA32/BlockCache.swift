@@ -23,10 +23,15 @@ public final class BlockCache: CodeWriteObserver {
         var page: UInt32
         var lastPage: UInt32
         var valid: Bool
-        /// The block last run after this one, for chaining (-1: none).
+        /// The two blocks last run after this one, most recent first, for chaining
+        /// (-1: none). Two, because a conditional branch has two successors and a
+        /// function's `ret` often alternates between two callers.
         var chain: Int32 = -1
         var chainEIP: UInt32 = 0
         var chainCPL: UInt8 = 0
+        var chain2: Int32 = -1
+        var chain2EIP: UInt32 = 0
+        var chain2CPL: UInt8 = 0
     }
 
     static let poolCapacity = 1 << 18

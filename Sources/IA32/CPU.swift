@@ -153,10 +153,14 @@ public final class CPU {
                 s.pointee.retired &+= UInt64(executed)
                 if _slowPath(remaining <= 0) { break outer }
                 // Block chaining: the successor this block jumped to last time.
-                let c = block.pointee.chain
-                if c >= 0 && block.pointee.chainEIP == s.pointee.eip && block.pointee.chainCPL == s.pointee.cpl
+                let c = block.pointee.chain, c2 = block.pointee.chain2
+                let eip = s.pointee.eip, cpl = s.pointee.cpl
+                if c >= 0 && block.pointee.chainEIP == eip && block.pointee.chainCPL == cpl
                     && cache.blocks[Int(c)].valid {
                     b = c
+                } else if c2 >= 0 && block.pointee.chain2EIP == eip && block.pointee.chain2CPL == cpl
+                    && cache.blocks[Int(c2)].valid {
+                    b = c2
                 } else {
                     b = nextBlock(after: b)
                 }
@@ -183,9 +187,13 @@ public final class CPU {
         }
         if b < 0 { b = cache.decode(s, eip: eip, linear: s.pointee.seg.regs.1.base &+ eip) }
         if previous >= 0 && cache.blocks[Int(previous)].valid {
-            cache.blocks[Int(previous)].chain = b
-            cache.blocks[Int(previous)].chainEIP = eip
-            cache.blocks[Int(previous)].chainCPL = cpl
+            let p = cache.blocks + Int(previous)
+            p.pointee.chain2 = p.pointee.chain
+            p.pointee.chain2EIP = p.pointee.chainEIP
+            p.pointee.chain2CPL = p.pointee.chainCPL
+            p.pointee.chain = b
+            p.pointee.chainEIP = eip
+            p.pointee.chainCPL = cpl
         }
         return b
     }

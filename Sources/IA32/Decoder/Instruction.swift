@@ -11,6 +11,8 @@ public enum Op: UInt8, CaseIterable, Sendable {
     case add32RR, sub32RR, cmp32RR, xor32RR, and32RR, or32RR, add32RI, sub32RI, cmp32RI, and32RI
     case cmp32RM, cmp32MI, cmp32MR, add32RM
     case or32RI, xor32RI, sub32RM, and32RM, or32RM, xor32RM
+    /// Carry-chained arithmetic (64-bit sums, comparison results): adc and sbb.
+    case adc32RR, sbb32RR, adc32RI, sbb32RI
     /// 32-bit `op mem, reg` and `op mem, imm` for add, or, and, sub, xor (`sub` = kind).
     case alu32MR, alu32MI
     case cmp8MI, cmp8RR
@@ -35,6 +37,8 @@ public enum Op: UInt8, CaseIterable, Sendable {
     case movzx8R32, movzx16R32, movzx8M32, movzx16M32, movsx8M32, movsx16M32
     case movzx, movsx, lea, lea32, xchg, xadd, cmpxchg, cmpxchg8b
     case cbw, cwd, lahf, sahf, xlat, salc, setcc, cmovcc
+    /// setcc into a byte register.
+    case setccR
     case movRMSreg, movSregRM, loadFarPointer, arpl, bound
     case clc, stc, cmc, cld, std, cli, sti, nop
 

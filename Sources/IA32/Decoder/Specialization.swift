@@ -39,6 +39,7 @@ extension Decoder {
             case 7: i.op = .jccLE
             default: break   // jo, jp: the general handler
             }
+        case .setcc where !i.isMemory: i.op = .setccR
         case .movRMReg where i.size == 1 && i.isMemory: i.op = .mov8MR
         case .movRegRM where i.size == 1 && i.isMemory: i.op = .mov8RM
         case .movRMImm where i.size == 1 && i.isMemory: i.op = .mov8MI
@@ -55,6 +56,8 @@ extension Decoder {
             switch k {
             case 0: special = .add32RR
             case 1: special = .or32RR
+            case 2: special = .adc32RR
+            case 3: special = .sbb32RR
             case 4: special = .and32RR
             case 5: special = .sub32RR
             case 6: special = .xor32RR
@@ -69,6 +72,8 @@ extension Decoder {
             switch k {
             case 0: i.op = .add32RI
             case 1: i.op = .or32RI
+            case 2: i.op = .adc32RI
+            case 3: i.op = .sbb32RI
             case 4: i.op = .and32RI
             case 5: i.op = .sub32RI
             case 6: i.op = .xor32RI

@@ -86,6 +86,20 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         return r
     }
 
+    @inline(__always) func adc32(_ d: UInt32, _ s: UInt32) -> UInt32 {
+        let c = cf
+        let r = d &+ s &+ (c ? 1 : 0)
+        pointee.flags = LazyFlags(op: .adc, carryIn: c, sign: 0x8000_0000, dst: d, src: s, res: r)
+        return r
+    }
+
+    @inline(__always) func sbb32(_ d: UInt32, _ s: UInt32) -> UInt32 {
+        let c = cf
+        let r = d &- s &- (c ? 1 : 0)
+        pointee.flags = LazyFlags(op: .sbb, carryIn: c, sign: 0x8000_0000, dst: d, src: s, res: r)
+        return r
+    }
+
     @inline(__always) func logic32(_ r: UInt32) -> UInt32 {
         // A logic result's flags read only `res`: dst, src and carryIn may stay stale.
         pointee.flags.op = .logic

@@ -40,6 +40,10 @@ func execute(_ s: UnsafeMutablePointer<CPUState>, _ i: Ins) {
     case .cmp32MI:
         let v = s.read(Int(i.seg), s.ea(i), 4)
         if !s.faulted { _ = s.sub32(v, i.imm) }
+    case .adc32RR: s.setR32(Int(i.rm), s.adc32(s.r32(Int(i.rm)), s.r32(Int(i.reg))))
+    case .sbb32RR: s.setR32(Int(i.rm), s.sbb32(s.r32(Int(i.rm)), s.r32(Int(i.reg))))
+    case .adc32RI: s.setR32(Int(i.rm), s.adc32(s.r32(Int(i.rm)), i.imm))
+    case .sbb32RI: s.setR32(Int(i.rm), s.sbb32(s.r32(Int(i.rm)), i.imm))
     case .or32RI: s.setR32(Int(i.rm), s.logic32(s.r32(Int(i.rm)) | i.imm))
     case .xor32RI: s.setR32(Int(i.rm), s.logic32(s.r32(Int(i.rm)) ^ i.imm))
     case .sub32RM:
@@ -168,6 +172,7 @@ func execute(_ s: UnsafeMutablePointer<CPUState>, _ i: Ins) {
     case .xlat: s.xlat(i)
     case .salc: s.setR8(0, s.cf ? 0xff : 0)
     case .setcc: s.setcc(i)
+    case .setccR: s.setR8(Int(i.rm), s.conditionOutOfLine(Int(i.sub)) ? 1 : 0)
     case .cmovcc: s.cmovcc(i)
     case .movRMSreg: s.movFromSreg(i)
     case .movSregRM: s.movToSreg(i)
