@@ -16,7 +16,7 @@ public final class Kernel {
         public var root: String = "/"
         public var environment: [String] = []
         public var stdin: Int32 = 0, stdout: Int32 = 1, stderr: Int32 = 2
-        /// Instructions between checks of the host (for a later scheduler).
+        /// Instructions a task runs before the scheduler gives the CPU to the next one.
         public var slice: Int = 1 << 22
         public init() {}
     }

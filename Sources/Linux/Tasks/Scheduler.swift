@@ -18,7 +18,10 @@ extension Kernel {
     /// The main loop behind `run()`.
     func schedule() -> Exit {
         while true {
-            if let exit = exitIfDone() { return exit }
+            if let exit = exitIfDone() {
+                endRemainingProcesses()
+                return exit
+            }
             fireTimers()
             guard let task = pickNext() else {
                 if waitForEvents() { continue }
@@ -34,6 +37,17 @@ extension Kernel {
             task.cpuTime &+= threadCPUTime() &- started
             let p = task.process
             if p.exitStatus != nil && !p.isZombie && !p.threads.isEmpty { exitProcess(p) }
+        }
+    }
+
+    /// Gate ends with its first process, as the host sees one process: whatever the
+    /// guest left running (background jobs, orphans) ends with it, its descriptors
+    /// closed and its memory released.
+    func endRemainingProcesses() {
+        if !initial.isZombie && !initial.threads.isEmpty { exitProcess(initial) }
+        for p in processes.values.sorted(by: { $0.pid < $1.pid }) where !p.isZombie && !p.threads.isEmpty {
+            if p.exitStatus == nil { p.exitStatus = 9 }
+            exitProcess(p)
         }
     }
 
