@@ -99,10 +99,10 @@ struct RunRequest {
                 }
                 straceLog = log
                 let formatter = StraceFormatter()
-                let memory = kernel.process.memory
-                kernel.syscallObserver = { path, number, entry, regs, result in
+                // The calling process's memory: with fork and execve it changes.
+                kernel.syscallObserver = { [unowned kernel] path, number, entry, regs, result in
                     log.line(formatter.line(path: path, entry: entry, number: number, regs: regs,
-                                            result: result, memory: memory))
+                                            result: result, memory: kernel.process.memory))
                 }
             }
             try kernel.exec(path: program, arguments: [program] + arguments)

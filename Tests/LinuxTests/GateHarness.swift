@@ -61,25 +61,44 @@ enum GateHarness {
     }
 
     /// Runs `program` natively (stdout and stderr together, as in `gate`).
+    ///
+    /// Spawned with every signal unblocked and at its default action: the test
+    /// runner's threads block most signals and Gate ignores SIGPIPE in the host, and a
+    /// child would inherit both (a shell's sigsuspend would never see SIGCHLD).
     static func native(_ program: String, _ args: [String], cwd: String? = nil, stdinPath: String? = nil,
                        environment: [String] = environment) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: program)
-        p.arguments = args
-        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        p.environment = Dictionary(uniqueKeysWithValues: environment.map {
-            let kv = $0.split(separator: "=", maxSplits: 1)
-            return (String(kv[0]), kv.count > 1 ? String(kv[1]) : "")
-        })
         let (out, outPath) = temporaryFile()
         defer { close(out); unlink(outPath) }
-        p.standardOutput = FileHandle(fileDescriptor: out, closeOnDealloc: false)
-        p.standardError = FileHandle(fileDescriptor: out, closeOnDealloc: false)
-        p.standardInput = stdinPath.map { FileHandle(forReadingAtPath: $0)! } ?? FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
+        let input = stdinPath.map { open($0, O_RDONLY) } ?? open("/dev/null", O_RDONLY)
+        defer { close(input) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, input, 0)
+        posix_spawn_file_actions_adddup2(&actions, out, 1)
+        posix_spawn_file_actions_adddup2(&actions, out, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        // The directory change goes through the host shell (posix_spawn_file_actions_addchdir_np
+        // is not in Swift's Glibc module); `exec` keeps the clean signal state.
+        let command = cwd.map { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", $0, program] } ?? [program]
+        let argv = (command + args).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup($0) } + [nil]
+        defer { for p in argv + envp { free(p) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, command[0], &actions, &attributes, argv, envp)
+        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
+        var st: Int32 = 0
+        while waitpid(pid, &st, 0) < 0 && errno == EINTR {}
         let data = FileManager.default.contents(atPath: outPath) ?? Data()
-        let status = p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus
+        let status = st & 0x7f != 0 ? 128 + (st & 0x7f) : (st >> 8) & 0xff
         return Result(stdout: [UInt8](data), status: status)
     }
 }

@@ -8,7 +8,8 @@ import Testing
 /// and the per-path counters show which way each run went.
 struct StaticProgramTests {
     static let programs: [(String, [String])] = [("hello-static", ["a", "b"]), ("filesys-static", []), ("crcsort", []),
-                                                  ("signals", []), ("fpe", [])]
+                                                  ("signals", []), ("fpe", []), ("threads", []), ("rawclone", []),
+                                                  ("processes", [])]
 
     static func expected(_ name: String) throws -> GateHarness.Result {
         let out = try Data(contentsOf: GateHarness.programs.appendingPathComponent(name + ".expected"))

@@ -38,6 +38,18 @@ public final class OpenFile {
     var listing: [FSDirEntry]? = nil
     /// Whether closing it closes `hostFD` (not for the host's own standard streams).
     public let ownsHostFD: Bool
+    /// The host descriptor is always O_NONBLOCK (a pipe Gate made): whether the guest
+    /// blocks is Gate's business, decided by `flags`.
+    public var hostNonBlocking = false
+    /// A pipe, socket, FIFO or character device: a read or write may have to wait for
+    /// another task, so the scheduler, not the host, does the waiting.
+    public lazy var isStream: Bool = {
+        guard hostFD >= 0 else { return false }
+        var st = stat()
+        guard fstat(hostFD, &st) == 0 else { return false }
+        let type = st.st_mode & S_IFMT
+        return type == S_IFIFO || type == S_IFSOCK || type == S_IFCHR
+    }()
 
     public init(hostFD: Int32, path: String, flags: UInt32) {
         self.hostFD = hostFD

@@ -47,6 +47,11 @@ extension Kernel {
 
     /// Loads an executable image held in memory, named `path`.
     public func exec(image data: [UInt8], path: String, arguments: [String]) throws {
+        try exec(image: data, path: path, arguments: arguments, environment: options.environment)
+    }
+
+    /// Loads an executable image with the given environment (execve inside Gate).
+    func exec(image data: [UInt8], path: String, arguments: [String], environment: [String]) throws {
         let elf: ELFFile
         do { elf = try ELFFile(data) } catch let e as ELFError { throw ExecError.badELF(path, e) }
         let mm = process.mm
@@ -101,12 +106,12 @@ extension Kernel {
         auxv.append((.secure, 0))
         let guestPath = guestPath(ofHostPath: path)
         let stack = InitialStack.build(memory: memory, top: top, arguments: arguments,
-                                       environment: options.environment, executable: guestPath,
+                                       environment: environment, executable: guestPath,
                                        auxv: auxv, random: random)
         process.auxv = stack.auxv.map { ($0.0.rawValue, $0.1) }
         process.executable = guestPath
         process.arguments = arguments
-        process.environment = options.environment
+        process.environment = environment
 
         // ELF_PLAT_INIT: the general registers start at zero.
         for r in Reg.allCases { cpu.setRegister(r, 0) }

@@ -16,7 +16,7 @@ public final class Kernel {
         public var root: String = "/"
         public var environment: [String] = []
         public var stdin: Int32 = 0, stdout: Int32 = 1, stderr: Int32 = 2
-        /// Instructions between checks of the host (for a later scheduler).
+        /// Instructions a task runs before the scheduler gives the CPU to the next one.
         public var slice: Int = 1 << 22
         public init() {}
     }
@@ -41,7 +41,20 @@ public final class Kernel {
     }
 
     public let options: Options
-    public let process: Process
+    /// The process of the running task.
+    public var process: Process { current.process }
+    /// The first process (pid 1000): its end is Gate's end.
+    public let initial: Process
+    /// The task whose state is in its process's CPU and which the CPU is running.
+    public internal(set) var current: Task
+    /// Every live task, in creation order (the scheduler goes round them).
+    public internal(set) var tasks: [Task] = []
+    /// Live and zombie processes by pid.
+    public internal(set) var processes: [Int32: Process] = [:]
+    var nextPid: Int32 = 1001
+    var roundRobin = 0
+    /// Sleepers on each futex word.
+    var futexWaiters: [FutexKey: [Task]] = [:]
     public let boot: Boot
     /// System calls by number; nil entries return -ENOSYS (and are reported once).
     let table: [SyscallEntry?]
@@ -72,7 +85,13 @@ public final class Kernel {
         self.options = options
         guard let memory = GuestMemory() else { throw ExecError.noAddressSpace }
         let cpu = CPU(memory: memory, model: options.model)
-        process = Process(memory: memory, cpu: cpu)
+        let process = Process(memory: memory, cpu: cpu)
+        initial = process
+        current = Task(tid: process.pid, process: process)
+        process.threads = [current]
+        process.activeThread = current
+        tasks = [current]
+        processes[process.pid] = process
         process.fs.root = options.root
         process.fs.procFS = ProcFiles()
         // A guest writing to a closed pipe must get EPIPE, not kill the emulator.
@@ -95,6 +114,7 @@ public final class Kernel {
             for e in group where Int(e.number) < t.count { t[Int(e.number)] = e }
         }
         table = t
+        process.kernel = self
     }
 
     /// The table entry for call `number`, if Gate implements it.
@@ -104,30 +124,19 @@ public final class Kernel {
 
     // MARK: Running
 
-    /// Runs the process until it exits or is killed.
+    /// Runs the first process, and every process and thread it starts, until the
+    /// first process exits or is killed (Scheduler.swift).
     ///
     /// With `beforeInstruction` set (a tracer or a debugger is attached) the CPU runs
     /// one instruction at a time and the hook sees each one before it executes;
     /// otherwise it runs whole slices through the block cache, and the hooks cost one
     /// test per slice.
     public func run() -> Exit {
-        let cpu = process.cpu
-        while true {
-            if let exit = exitIfDone() { return exit }
-            let stop: StopReason
-            if let hook = beforeInstruction {
-                hook(cpu)
-                if let exit = exitIfDone() { return exit }
-                stop = cpu.step()
-            } else {
-                stop = cpu.run(budget: options.slice)
-            }
-            if let exit = handle(stop) { return exit }
-        }
+        schedule()
     }
 
     func exitIfDone() -> Exit? {
-        guard let status = process.exitStatus else { return nil }
+        guard let status = initial.exitStatus else { return nil }
         return status & 0x7f == 0 ? .exited(status >> 8) : .signaled(status & 0x7f)
     }
 
@@ -176,20 +185,15 @@ public final class Kernel {
             let path: EntryPath
             if regs.eip == sysenterReturn { path = .sysenter; entryCounts.sysenter += 1 }
             else { path = .int80; entryCounts.int80 += 1 }
-            let result: Int32
-            if let e = table[Int(number)] {
-                var context = SyscallContext(process: process, number: number, args: regs.arguments)
-                context.regsAddress = regsAddress
-                result = e.body(context)
-            } else {
-                result = Errno.ENOSYS.negated
-                if unimplemented.insert(number).inserted {
-                    notice("gate: system call \(number) is not implemented (-ENOSYS)")
-                }
+            let result = runBody(number: number, regsAddress: regsAddress, args: regs.arguments)
+            let task = current
+            if let wait = task.blockRequest {
+                // The call sleeps: the CPU stays halted in the stub until it is woken.
+                task.blockRequest = nil
+                park(task, wait, call: (path, number, regsAddress))
+                return
             }
-            cpu.setRegister(.eax, UInt32(bitPattern: result))
-            syscallObserver?(path, number, table[Int(number)], regs, result)
-            if process.signals.pending != 0 { updateSignalPending() }
+            finishCall(task, path: path, number: number, regs: regs, result: result)
         } else if address == notifyResume {
             // do_notify_resume(regs): EAX holds the pt_regs frame's address.
             doSignal(regsAt: cpu.register(.eax))
@@ -200,6 +204,35 @@ public final class Kernel {
         } else {
             process.exitStatus = kernelOopsStatus("hlt at \(hex(address))")
         }
+    }
+
+    /// Runs call `number`'s body for the current task; -ENOSYS when Gate has none.
+    func runBody(number: UInt32, regsAddress: UInt32,
+                 args: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)) -> Int32 {
+        if let e = table[Int(number)] {
+            var context = SyscallContext(process: process, number: number, args: args)
+            context.regsAddress = regsAddress
+            return e.body(context)
+        }
+        if unimplemented.insert(number).inserted {
+            notice("gate: system call \(number) is not implemented (-ENOSYS)")
+        }
+        return Errno.ENOSYS.negated
+    }
+
+    /// The call is done: its result goes into EAX (which the stub stores into the
+    /// frame), the observers see it, and TIF_SIGPENDING follows the pending signals.
+    func finishCall(_ task: Task, path: EntryPath, number: UInt32, regs: PtRegs, result: Int32) {
+        task.callDeadline = nil
+        if task.execed {
+            // execve succeeded: the new program's registers are already in place.
+            task.execed = false
+            syscallObserver?(path, number, table[Int(number)], regs, 0)
+            return
+        }
+        task.process.cpu.setRegister(.eax, UInt32(bitPattern: result))
+        syscallObserver?(path, number, table[Int(number)], regs, result)
+        if task.process.signals.pending != 0 { updateSignalPending() }
     }
 
     /// The signal Linux's trap handlers send for a CPU exception (arch/i386/kernel/traps.c).

@@ -33,6 +33,16 @@ public final class AddressSpace {
         self.memory = memory
     }
 
+    /// The same map over another address space (fork; the pages are copied by the caller).
+    public func copy(over memory: GuestMemory) -> AddressSpace {
+        let a = AddressSpace(memory: memory)
+        a.areas = areas
+        a.startBrk = startBrk
+        a.brk = brk
+        a.mmapBase = mmapBase
+        return a
+    }
+
     static func pageAlign(_ v: UInt32) -> UInt32? {
         let (r, o) = v.addingReportingOverflow(0xfff)
         return o ? nil : r & ~0xfff

@@ -26,7 +26,11 @@ extension Kernel {
         let action = process.signals.actions[Int(signal)]
         if action.handler == SignalState.Action.ignore || action.handler == SignalState.Action.defaultHandler {
             if process.signals.isIgnored(signal) || isStopSignal(signal) {
-                // Nothing runs: an interrupted call is simply restarted.
+                // Nothing runs: an interrupted call is simply restarted, with its mask back.
+                if let saved = process.signals.savedMask {
+                    process.signals.blocked = saved
+                    process.signals.savedMask = nil
+                }
                 restartWithoutHandler(&regs)
                 process.store(regs, ptRegsAt: regsAddress)
             } else {
@@ -126,7 +130,9 @@ extension Kernel {
     /// the registers at the handler. A frame that cannot be written kills with SIGSEGV.
     func setUpFrame(_ signal: UInt32, _ info: SigInfo, _ action: SignalState.Action,
                     _ r: inout UserRegisters, trap: PendingFault?) -> Bool {
-        let signals = process.signals
+        var signals = process.signals
+        // sigsuspend and friends: the frame keeps the mask from before the call.
+        if let saved = signals.savedMask { signals.blocked = saved }
         let rt = action.flags & SignalState.SA_SIGINFO != 0
         let size = rt ? SignalFrame.rtSigframeSize : SignalFrame.sigframeSize
         let frame = SignalFrame.address(size: size, esp: r.esp, action: action, signals: signals)
@@ -185,7 +191,8 @@ extension Kernel {
         // The handler runs with its mask added, and its own signal blocked unless SA_NODEFER.
         var add = action.mask
         if action.flags & SignalState.SA_NODEFER == 0 { add |= SignalState.bit(signal) }
-        process.signals.blocked = (process.signals.blocked | add) & ~SignalState.unblockable
+        process.signals.blocked = (signals.blocked | add) & ~SignalState.unblockable
+        process.signals.savedMask = nil
         if action.flags & SignalState.SA_RESETHAND != 0 {
             process.signals.actions[Int(signal)] = SignalState.Action()
         }
@@ -227,3 +234,4 @@ extension Process {
         }
     }
 }
+

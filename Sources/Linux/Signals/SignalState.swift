@@ -15,6 +15,7 @@ public struct SignalState {
 
     // sa_flags (include/asm-i386/signal.h).
     public static let SA_NOCLDSTOP: UInt32 = 0x0000_0001
+    public static let SA_NOCLDWAIT: UInt32 = 0x0000_0002
     public static let SA_SIGINFO: UInt32 = 0x0000_0004
     public static let SA_ONSTACK: UInt32 = 0x0800_0000
     public static let SA_RESTART: UInt32 = 0x1000_0000
@@ -37,6 +38,9 @@ public struct SignalState {
     public var pending: UInt64 = 0
     public var info = [SigInfo?](repeating: nil, count: 65)
     public var altStack: (sp: UInt32, flags: UInt32, size: UInt32) = (0, 2, 0)   // SS_DISABLE
+    /// The mask to put back after a handler (TIF_RESTORE_SIGMASK): sigsuspend and
+    /// friends sleep with a temporary mask, but the frame records the caller's own.
+    public var savedMask: UInt64? = nil
 
     public init() {}
 
@@ -82,11 +86,17 @@ public struct SigInfo: Equatable, Sendable {
     public var pid: UInt32 = 0
     public var uid: UInt32 = 0
     public var addr: UInt32? = nil
+    /// SIGCHLD's si_status (exit code or signal), after si_pid and si_uid.
+    public var status: Int32? = nil
+    /// si_value for sigqueue/timers (sival_int), after si_pid and si_uid.
+    public var value: UInt32? = nil
 
     public static let SI_USER: Int32 = 0, SI_KERNEL: Int32 = 0x80, SI_TKILL: Int32 = -6
     public static let SEGV_MAPERR: Int32 = 1, SEGV_ACCERR: Int32 = 2
     public static let FPE_INTDIV: Int32 = 1, FPE_INTOVF: Int32 = 2, FPE_FLTDIV: Int32 = 3, FPE_FLTOVF: Int32 = 4
     public static let FPE_FLTUND: Int32 = 5, FPE_FLTRES: Int32 = 6, FPE_FLTINV: Int32 = 7
+    public static let SI_QUEUE: Int32 = -1
+    public static let CLD_EXITED: Int32 = 1, CLD_KILLED: Int32 = 2, CLD_DUMPED: Int32 = 3
     public static let ILL_ILLOPN: Int32 = 2, BUS_ADRALN: Int32 = 1, TRAP_BRKPT: Int32 = 1
 
     public init(signo: UInt32, code: Int32, pid: UInt32 = 0, uid: UInt32 = 0, addr: UInt32? = nil) {
@@ -104,6 +114,8 @@ public struct SigInfo: Equatable, Sendable {
         b.u32(4, UInt32(bitPattern: errno))
         b.u32(8, UInt32(bitPattern: code))
         if let addr { b.u32(12, addr) } else { b.u32(12, pid); b.u32(16, uid) }
+        if let status { b.u32(20, UInt32(bitPattern: status)) }
+        if let value { b.u32(20, value) }
         return b.bytes
     }
 }

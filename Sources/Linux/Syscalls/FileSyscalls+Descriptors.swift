@@ -178,7 +178,7 @@ extension FileSyscalls {
             return Int32(bitPattern: f.flags)
         case FcntlCommand.setFL:
             let new = (f.flags & ~LinuxOpenFlag.settable) | (arg & LinuxOpenFlag.settable)
-            if f.isHost && !HostFS.setStatusFlags(f.hostFD, nonBlock: new & LinuxOpenFlag.nonBlock != 0,
+            if f.isHost && !HostFS.setStatusFlags(f.hostFD, nonBlock: f.hostNonBlocking || new & LinuxOpenFlag.nonBlock != 0,
                                                   append: new & LinuxOpenFlag.append != 0) {
                 throw Errno.current
             }
@@ -245,9 +245,12 @@ extension FileSyscalls {
         var p: [Int32] = [0, 0]
         if HostCall.pipe(&p) != 0 { throw Errno.current }
         let nonBlock = flags & LinuxOpenFlag.nonBlock != 0
+        // The host ends never block: a guest task waiting on a pipe sleeps in Gate's
+        // scheduler while the task at the other end runs.
+        _ = nonBlock
         for h in p {
             _ = fcntl(h, F_SETFD, FD_CLOEXEC)
-            if nonBlock { _ = HostFS.setStatusFlags(h, nonBlock: true, append: false) }
+            _ = HostFS.setStatusFlags(h, nonBlock: true, append: false)
         }
         var st = HostFS.HostStat()
         _ = HostCall.fstat(p[0], &st)
@@ -255,6 +258,8 @@ extension FileSyscalls {
         let status = flags & LinuxOpenFlag.nonBlock
         let reader = OpenFile(hostFD: p[0], path: name, flags: LinuxOpenFlag.readOnly | status, isDirectory: false)
         let writer = OpenFile(hostFD: p[1], path: name, flags: LinuxOpenFlag.writeOnly | status, isDirectory: false)
+        reader.hostNonBlocking = true
+        writer.hostNonBlocking = true
         let files = ctx.process.files
         let cloexec = flags & LinuxOpenFlag.closeOnExec != 0
         guard let r = files.install(reader, closeOnExec: cloexec) else { throw .EMFILE }

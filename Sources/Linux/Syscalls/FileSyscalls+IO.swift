@@ -30,9 +30,10 @@ extension FileSyscalls {
         if let offset {
             r = pread(file.hostFD, p, avail, off_t(offset))
         } else {
+            try waitUntilReady(ctx, file, events: Int16(POLLIN))
             r = read(file.hostFD, p, avail)
         }
-        if r < 0 { throw Errno.current }
+        if r < 0 { throw try blockOrFail(ctx, file, events: Int16(POLLIN)) }
         if r > 0 { ctx.memory.noteWrite(address, length: UInt32(r)) }
         return r
     }
@@ -54,9 +55,10 @@ extension FileSyscalls {
         if let offset {
             r = pwrite(file.hostFD, p, avail, off_t(offset))
         } else {
+            try waitUntilReady(ctx, file, events: Int16(POLLOUT))
             r = write(file.hostFD, p, avail)
         }
-        if r < 0 { throw Errno.current }
+        if r < 0 { throw try blockOrFail(ctx, file, events: Int16(POLLOUT)) }
         return r
     }
 
@@ -135,8 +137,9 @@ extension FileSyscalls {
         if usable.isEmpty { return 0 }
         if file.isHost && offset == nil {
             var iovs = usable.map { iovec(iov_base: ctx.hostPointer($0.0), iov_len: $0.1) }
+            try waitUntilReady(ctx, file, events: Int16(POLLIN))
             let r = readv(file.hostFD, &iovs, Int32(iovs.count))
-            if r < 0 { throw Errno.current }
+            if r < 0 { throw try blockOrFail(ctx, file, events: Int16(POLLIN)) }
             var left = r
             for (base, len) in usable where left > 0 {
                 ctx.memory.noteWrite(base, length: UInt32(min(len, left)))
@@ -166,8 +169,9 @@ extension FileSyscalls {
         if usable.isEmpty { return 0 }
         if file.isHost && offset == nil {
             var iovs = usable.map { iovec(iov_base: ctx.hostPointer($0.0), iov_len: $0.1) }
+            try waitUntilReady(ctx, file, events: Int16(POLLOUT))
             let r = writev(file.hostFD, &iovs, Int32(iovs.count))
-            if r < 0 { throw Errno.current }
+            if r < 0 { throw try blockOrFail(ctx, file, events: Int16(POLLOUT)) }
             return r
         }
         var done = 0

@@ -43,7 +43,8 @@ extension FileSyscalls {
 
     /// Waits until a request is ready or `timeout` (nanoseconds; nil waits forever)
     /// passes: the revents of each request.
-    static func pollCore(_ process: Process, _ requests: [PollRequest], timeout: Int64?) throws(Errno) -> [UInt16] {
+    static func pollCore(_ process: Process, _ requests: [PollRequest], timeout: Int64?,
+                         context: SyscallContext? = nil) throws(Errno) -> [UInt16] {
         var revents = [UInt16](repeating: 0, count: requests.count)
         var host: [pollfd] = []
         var owner: [Int] = []
@@ -70,8 +71,22 @@ extension FileSyscalls {
         } else if let timeout {
             ms = Int32(clamping: (max(timeout, 0) + 999_999) / 1_000_000)
         }
-        let n = host.withUnsafeMutableBufferPointer { HostCall.poll($0.baseAddress, nfds_t($0.count), ms) }
+        // Under the scheduler the task, not the host thread, waits: look now, and if
+        // nothing is ready sleep on the descriptors until the call's deadline.
+        let scheduled = context?.task != nil && ms != 0
+        let n = host.withUnsafeMutableBufferPointer { HostCall.poll($0.baseAddress, nfds_t($0.count), scheduled ? 0 : ms) }
         if n < 0 { throw Errno.current }
+        if scheduled && n == 0, let ctx = context {
+            if let timeout {
+                let deadline = ctx.deadline(after: timeout)
+                if monotonicNow() >= deadline { return revents }
+                _ = ctx.block(Wait(hostFDs: host.map { ($0.fd, $0.events) }, deadline: deadline,
+                                   interrupted: Errno.ERESTARTNOHAND.negated))
+            } else {
+                _ = ctx.block(Wait(hostFDs: host.map { ($0.fd, $0.events) }, interrupted: Errno.ERESTARTNOHAND.negated))
+            }
+            throw .EAGAIN
+        }
         for (k, p) in host.enumerated() {
             revents[owner[k]] = linuxEvents(p.revents) & (requests[owner[k]].events | PollEvent.error | PollEvent.hangUp | PollEvent.invalid)
         }
@@ -86,7 +101,7 @@ extension FileSyscalls {
         let requests = (0..<Int(count)).map {
             PollRequest(fd: Int32(bitPattern: FSBytes.u32(raw, $0 * 8)), events: FSBytes.u16(raw, $0 * 8 + 4))
         }
-        let revents = try pollCore(ctx.process, requests, timeout: timeout)
+        let revents = try pollCore(ctx.process, requests, timeout: timeout, context: ctx)
         var out = raw
         for (i, e) in revents.enumerated() { out.replaceSubrange(i * 8 + 6..<i * 8 + 8, with: GuestLayout.le16(e)) }
         guard ctx.write(out, to: fds) else { throw .EFAULT }
@@ -162,7 +177,7 @@ extension FileSyscalls {
             guard ctx.process.files.get(Int32(fd)) != nil else { throw .EBADF }
             requests.append(PollRequest(fd: Int32(fd), events: events))
         }
-        let revents = try pollCore(ctx.process, requests, timeout: timeout)
+        let revents = try pollCore(ctx.process, requests, timeout: timeout, context: ctx)
         var outputs = inputs.map { $0.map { [UInt8](repeating: 0, count: $0.count) } }
         var total: Int32 = 0
         let masks = [PollEvent.readSet, PollEvent.writeSet, PollEvent.exceptSet]

@@ -48,7 +48,7 @@ extension FileSyscalls {
         case Ioctl.FIONBIO:
             guard let on = ctx.u32(at: arg) else { throw .EFAULT }
             let flags = on != 0 ? f.flags | LinuxOpenFlag.nonBlock : f.flags & ~LinuxOpenFlag.nonBlock
-            if f.isHost && !HostFS.setStatusFlags(f.hostFD, nonBlock: on != 0, append: flags & LinuxOpenFlag.append != 0) {
+            if f.isHost && !HostFS.setStatusFlags(f.hostFD, nonBlock: f.hostNonBlocking || on != 0, append: flags & LinuxOpenFlag.append != 0) {
                 throw Errno.current
             }
             f.flags = flags

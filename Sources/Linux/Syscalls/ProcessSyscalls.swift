@@ -6,14 +6,14 @@ import IA32
 /// arch/i386/kernel/process.c).
 public enum ProcessSyscalls {
     public static let entries: [SyscallEntry] = [
-        SyscallEntry(1, "exit", [.int], exit),
+        SyscallEntry(1, "exit", [.int], exitThread),
         SyscallEntry(252, "exit_group", [.int], exit),
         SyscallEntry(20, "getpid", [], { c in c.process.pid }),
-        SyscallEntry(224, "gettid", [], { c in c.process.pid }),
+        SyscallEntry(224, "gettid", [], { c in c.task?.tid ?? c.process.pid }),
         SyscallEntry(64, "getppid", [], { c in c.process.parentPid }),
         SyscallEntry(65, "getpgrp", [], { c in c.process.pgid }),
-        SyscallEntry(132, "getpgid", [.int], { c in c.int(0) == 0 || c.int(0) == c.process.pid ? c.process.pgid : Errno.ESRCH.negated }),
-        SyscallEntry(147, "getsid", [.int], { c in c.int(0) == 0 || c.int(0) == c.process.pid ? c.process.sid : Errno.ESRCH.negated }),
+        SyscallEntry(132, "getpgid", [.int], { c in target(c, c.int(0))?.pgid ?? Errno.ESRCH.negated }),
+        SyscallEntry(147, "getsid", [.int], { c in target(c, c.int(0))?.sid ?? Errno.ESRCH.negated }),
         SyscallEntry(57, "setpgid", [.int, .int], setpgid),
         SyscallEntry(66, "setsid", [], setsid),
         SyscallEntry(24, "getuid", [], { c in Int32(c.process.uid & 0xffff) }),
@@ -35,17 +35,17 @@ public enum ProcessSyscalls {
         SyscallEntry(243, "set_thread_area", [.pointer], setThreadArea),
         SyscallEntry(244, "get_thread_area", [.pointer], getThreadArea),
         SyscallEntry(258, "set_tid_address", [.pointer], { c in
-            c.process.clearChildTid = c.arg(0)
-            return c.process.pid
+            c.task?.clearChildTid = c.arg(0)
+            return c.task?.tid ?? c.process.pid
         }),
         SyscallEntry(311, "set_robust_list", [.pointer, .size], { c in
             guard c.arg(1) == 12 else { return Errno.EINVAL.negated }   // sizeof(struct robust_list_head)
-            c.process.robustList = c.arg(0)
+            c.task?.robustList = c.arg(0)
             return 0
         }),
         SyscallEntry(312, "get_robust_list", [.int, .pointer, .pointer], { c in
             guard c.int(0) == 0 || c.int(0) == c.process.pid else { return Errno.ESRCH.negated }
-            guard c.setU32(c.process.robustList, at: c.arg(1)), c.setU32(12, at: c.arg(2)) else { return Errno.EFAULT.negated }
+            guard c.setU32(c.task?.robustList ?? 0, at: c.arg(1)), c.setU32(12, at: c.arg(2)) else { return Errno.EFAULT.negated }
             return 0
         }),
         SyscallEntry(136, "personality", [.hex], { c in
@@ -56,9 +56,16 @@ public enum ProcessSyscalls {
         SyscallEntry(172, "prctl", [.int, .hex, .hex, .hex, .hex], prctl),
     ]
 
-    /// exit / exit_group: one process, one task, so both end it.
+    /// exit_group: every thread of the process ends (the scheduler finishes it).
     static func exit(_ c: SyscallContext) -> Int32 {
         c.process.exitStatus = (c.int(0) & 0xff) << 8
+        return 0
+    }
+
+    /// exit: the calling thread ends; the last one takes the process with it.
+    static func exitThread(_ c: SyscallContext) -> Int32 {
+        guard let k = c.kernel, let t = c.task, c.process.threads.count > 1 else { return exit(c) }
+        k.exitThread(t, status: (c.int(0) & 0xff) << 8)
         return 0
     }
 
@@ -83,18 +90,39 @@ public enum ProcessSyscalls {
         c.arg(0) == current || c.process.uid == 0 ? 0 : Errno.EPERM.negated
     }
 
+    /// The process `pid` names for the caller: itself for 0, else a live one.
+    static func target(_ c: SyscallContext, _ pid: Int32) -> Process? {
+        if pid == 0 || pid == c.process.pid { return c.process }
+        guard let p = c.kernel?.processes[pid], !p.isZombie else { return nil }
+        return p
+    }
+
+    /// setpgid: the caller or one of its children (not after exec, which Gate does not
+    /// track), into a group of the same session.
     static func setpgid(_ c: SyscallContext) -> Int32 {
-        let pid = c.int(0) == 0 ? c.process.pid : c.int(0)
-        guard pid == c.process.pid else { return Errno.ESRCH.negated }
-        c.process.pgid = c.int(1) == 0 ? pid : c.int(1)
+        guard c.int(1) >= 0 else { return Errno.EINVAL.negated }
+        guard let p = target(c, c.int(0)) else { return Errno.ESRCH.negated }
+        guard p === c.process || p.parent === c.process else { return Errno.ESRCH.negated }
+        if p.sid != c.process.sid { return Errno.EPERM.negated }
+        if p.pid == p.sid { return Errno.EPERM.negated }          // a session leader stays put
+        let group = c.int(1) == 0 ? p.pid : c.int(1)
+        if group != p.pid {
+            let exists = c.kernel?.processes.values.contains { $0.pgid == group && $0.sid == p.sid && !$0.isZombie }
+                ?? (group == c.process.pgid)
+            if !exists { return Errno.EPERM.negated }
+        }
+        p.pgid = group
         return 0
     }
 
     static func setsid(_ c: SyscallContext) -> Int32 {
-        if c.process.pgid == c.process.pid { return Errno.EPERM.negated }
-        c.process.sid = c.process.pid
-        c.process.pgid = c.process.pid
-        return c.process.pid
+        let p = c.process
+        let leadsGroup = p.pgid == p.pid
+            || (c.kernel?.processes.values.contains { $0 !== p && $0.pgid == p.pid && !$0.isZombie } ?? false)
+        if leadsGroup { return Errno.EPERM.negated }
+        p.sid = p.pid
+        p.pgid = p.pid
+        return p.pid
     }
 
     static func prctl(_ c: SyscallContext) -> Int32 {
@@ -117,7 +145,13 @@ public enum ProcessSyscalls {
     /// `struct user_desc`: entry_number, base_addr, limit, then the flag bits
     /// seg_32bit, contents(2), read_exec_only, limit_in_pages, seg_not_present, useable.
     static func setThreadArea(_ c: SyscallContext) -> Int32 {
-        guard let raw = c.bytes(at: c.arg(0), count: 16) else { return Errno.EFAULT.negated }
+        installTLS(c, descriptor: c.arg(0), gdtIn: c.memory)
+    }
+
+    /// Writes the `struct user_desc` at `descriptor` (caller's memory) into a TLS slot
+    /// of the GDT held in `gdtMemory` (the caller's, or a fork child's: CLONE_SETTLS).
+    static func installTLS(_ c: SyscallContext, descriptor: UInt32, gdtIn gdtMemory: GuestMemory) -> Int32 {
+        guard let raw = c.bytes(at: descriptor, count: 16) else { return Errno.EFAULT.negated }
         func w(_ i: Int) -> UInt32 { GuestLayout.u32(raw, i) }
         var index = Int32(bitPattern: w(0))
         let base = w(4), limit = w(8), flags = w(12)
@@ -126,10 +160,10 @@ public enum ProcessSyscalls {
         if index == -1 {
             // The first free TLS slot: glibc gets entry 6, %gs = 0x33.
             guard let free = (first..<(first + count)).first(where: {
-                c.memory.load32(gdt + UInt32($0 * 8)) == 0 && c.memory.load32(gdt + UInt32($0 * 8) + 4) == 0
+                gdtMemory.load32(gdt + UInt32($0 * 8)) == 0 && gdtMemory.load32(gdt + UInt32($0 * 8) + 4) == 0
             }) else { return Errno.ESRCH.negated }
             index = Int32(free)
-            guard c.setU32(UInt32(index), at: c.arg(0)) else { return Errno.EFAULT.negated }
+            guard c.setU32(UInt32(index), at: descriptor) else { return Errno.EFAULT.negated }
         }
         guard index >= first && index < first + count else { return Errno.EINVAL.negated }
         let seg32 = flags & 1 != 0, contents = (flags >> 1) & 3, readExecOnly = flags & 8 != 0
@@ -138,7 +172,7 @@ public enum ProcessSyscalls {
         // LDT_empty: the descriptor is cleared.
         if base == 0 && limit == 0 && contents == 0 && readExecOnly && !seg32 && notPresent && !pages && !useable
             || (base == 0 && limit == 0 && flags == 0) {
-            c.memory.poke(slot, [UInt8](repeating: 0, count: 8))
+            gdtMemory.poke(slot, [UInt8](repeating: 0, count: 8))
             return 0
         }
         // Data (contents 0/1) or code (2); writable unless read_exec_only.
@@ -146,7 +180,7 @@ public enum ProcessSyscalls {
         if !readExecOnly { type |= 2 }
         let d = SegmentDescriptor(base: base, limit: limit & 0xfffff, type: type, dpl: 3, present: !notPresent,
                                   big: seg32, granular: pages, available: useable)
-        c.memory.poke(slot, GuestLayout.le32(d.low) + GuestLayout.le32(d.high))
+        gdtMemory.poke(slot, GuestLayout.le32(d.low) + GuestLayout.le32(d.high))
         return 0
     }
 

@@ -11,9 +11,6 @@ public enum SignalSyscalls {
         SyscallEntry(119, "sigreturn", [], { c in sigreturn(c, rt: false) }),
         SyscallEntry(173, "rt_sigreturn", [], { c in sigreturn(c, rt: true) }),
         SyscallEntry(186, "sigaltstack", [.pointer, .pointer], sigaltstack),
-        SyscallEntry(37, "kill", [.int, .signal], { c in sendToSelf(c, pid: c.int(0), signal: c.arg(1)) }),
-        SyscallEntry(238, "tkill", [.int, .signal], { c in sendToSelf(c, pid: c.int(0), signal: c.arg(1), code: SigInfo.SI_TKILL) }),
-        SyscallEntry(270, "tgkill", [.int, .int, .signal], { c in sendToSelf(c, pid: c.int(1), signal: c.arg(2), code: SigInfo.SI_TKILL) }),
     ]
 
     static func rtSigaction(_ c: SyscallContext) -> Int32 {

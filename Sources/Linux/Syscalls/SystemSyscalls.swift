@@ -21,7 +21,6 @@ public enum SystemSyscalls {
         SyscallEntry(340, "prlimit64", [.int, .int, .pointer, .pointer], prlimit64),
         SyscallEntry(77, "getrusage", [.int, .pointer], getrusage),
         SyscallEntry(43, "times", [.pointer], times),
-        SyscallEntry(158, "sched_yield", [], { _ in 0 }),
         SyscallEntry(242, "sched_getaffinity", [.int, .size, .pointer], schedGetaffinity),
         SyscallEntry(241, "sched_setaffinity", [.int, .size, .pointer], { _ in 0 }),
         SyscallEntry(157, "sched_getscheduler", [.int], { _ in 0 }),

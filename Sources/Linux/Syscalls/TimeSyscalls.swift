@@ -97,8 +97,36 @@ public enum TimeSyscalls {
             if s < 0 { return 0 }
             target = timespec(tv_sec: s, tv_nsec: ns)
         }
-        var rest = timespec()
-        while nanosleep(&target, &rest) != 0 && errno == EINTR { target = rest }
-        return 0
+        let length = Int64(target.tv_sec) * 1_000_000_000 + Int64(target.tv_nsec)
+        guard c.task != nil else {
+            // No scheduler (a unit test calling the body): sleep in the host.
+            var rest = timespec()
+            while nanosleep(&target, &rest) != 0 && errno == EINTR { target = rest }
+            return 0
+        }
+        // The task sleeps; the others run. A signal ends the sleep early with -EINTR
+        // and the time left (2.6's restart_block is not modelled).
+        let deadline = c.deadline(after: length)
+        let now = monotonicNow()
+        if now >= deadline { return 0 }
+        return c.block(Wait(deadline: deadline, interrupted: nil, retry: {
+            let t = monotonicNow()
+            if t >= deadline { return 0 }
+            if let task = c.task, c.kernel?.hasDeliverableSignal(task) == true {
+                if remain != 0 && flags & 1 == 0 {
+                    let left = Int64(deadline - t)
+                    let ts = timespec(tv_sec: Int(left / 1_000_000_000), tv_nsec: Int(left % 1_000_000_000))
+                    _ = c.write(encode(ts, wide: wide), to: remain)
+                }
+                return Errno.EINTR.negated
+            }
+            return nil
+        }))
+    }
+
+    /// CLOCK_REALTIME now, in nanoseconds since the epoch.
+    static func realtimeNanoseconds() -> Int64 {
+        let t = now(CLOCK_REALTIME)
+        return Int64(t.tv_sec) * 1_000_000_000 + Int64(t.tv_nsec)
     }
 }

@@ -1,12 +1,14 @@
 import IA32
 
-/// A Linux process as Gate models it: an address space, one task's CPU, descriptor
-/// table, filesystem context and identity.
+/// A Linux process as Gate models it (a thread group): an address space with the CPU
+/// its threads run on, a descriptor table, filesystem context, identity, signal
+/// handlers, its place in the process tree, and its threads (`Task`).
 public final class Process {
-    public let memory: GuestMemory
-    public let cpu: CPU
-    public let files = FileTable()
-    public let mm: AddressSpace
+    public internal(set) var memory: GuestMemory
+    public internal(set) var cpu: CPU
+    /// Shared with other processes after clone(CLONE_FILES), copied by fork.
+    public internal(set) var files = FileTable()
+    public internal(set) var mm: AddressSpace
     public var fs = FileSystemContext()
     /// Gate's own ids: the first process is 1000, its "parent" the host shell (1).
     public var pid: Int32 = 1000
@@ -17,11 +19,9 @@ public final class Process {
     public var groups: [UInt32] = [0]
     /// The comm name (prctl PR_SET_NAME, /proc/self/stat).
     public var name: String = ""
-    /// set_tid_address and set_robust_list, kept for the threads issue.
-    public var clearChildTid: UInt32 = 0
-    public var robustList: UInt32 = 0
     public var personality: UInt32 = 0
-    /// Signal dispositions, the blocked and pending sets, the alternate stack.
+    /// Signal dispositions, and the running thread's mask, pending set and alternate
+    /// stack (the other threads keep theirs in their `Task`).
     public var signals = SignalState()
     /// The program's path as the guest named it (/proc/self/exe), its arguments and
     /// environment (/proc/self/cmdline, environ).
@@ -30,12 +30,42 @@ public final class Process {
     public var environment: [String] = []
     /// The auxiliary vector it was started with (/proc/self/auxv).
     public var auxv: [(UInt32, UInt32)] = []
-    /// Set when the process has exited, with its wait status.
+    /// Set when the process must end (exit_group, a fatal signal), with its wait status.
     public var exitStatus: Int32? = nil
+
+    // MARK: The process tree and threads
+
+    /// The kernel that runs it (nil for a process built by a unit test).
+    public internal(set) weak var kernel: Kernel? = nil
+    public internal(set) weak var parent: Process? = nil
+    public internal(set) var children: [Process] = []
+    /// Live threads, the group leader first.
+    public internal(set) var threads: [Task] = []
+    /// The thread whose state is loaded in the CPU, kernel stack, TLS slots and `signals`.
+    var activeThread: Task? = nil
+    /// Whether it has exited and waits for its parent (a zombie).
+    public internal(set) var isZombie = false
+    /// The signal the parent gets at exit (SIGCHLD unless clone said otherwise).
+    var exitSignal: UInt32 = 17
+    /// Woken when a child exits: wait4 sleeps here.
+    let childEvents = WaitQueue()
+    /// A vfork child: its parent sleeps on this until it execs or exits.
+    var vforkDone: WaitQueue? = nil
+    /// CPU time of its threads (live and exited) and of waited-for children, in ns.
+    var exitedThreadsTime: UInt64 = 0
+    var childrenTime: UInt64 = 0
+    /// ITIMER_REAL / alarm: the next expiry (monotonic ns) and the reload interval.
+    var realTimer: (deadline: UInt64, interval: UInt64)? = nil
 
     public init(memory: GuestMemory, cpu: CPU) {
         self.memory = memory
         self.cpu = cpu
         mm = AddressSpace(memory: memory)
     }
+
+    /// CPU time of its threads so far (ns).
+    var cpuTime: UInt64 { threads.reduce(exitedThreadsTime) { $0 + $1.cpuTime } }
+
+    /// The group leader (the first thread), while it lives.
+    var leader: Task? { threads.first }
 }

@@ -1,6 +1,8 @@
 /* signals: handlers, frames and sigreturn, compared with a native run.
    gcc -m32 -O1 -static -o signals signals.c */
+#include <errno.h>
 #include <setjmp.h>
+#include <sys/time.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -37,6 +39,35 @@ static void on_alt(int sig)
     printf("altstack: on it=%d\n", &here >= altstack && &here < altstack + sizeof altstack);
 }
 static volatile unsigned long counted;
+static int alarm_pipe[2];
+static volatile int alarms;
+static void on_alarm(int sig) { alarms++; (void)!write(alarm_pipe[1], "x", 1); }
+
+/* A read from an empty pipe, interrupted by SIGALRM from an interval timer: with
+   SA_RESTART the read runs again and gets the byte the handler wrote; without it,
+   the read fails with EINTR and the byte waits in the pipe. */
+static void pipe_read_interrupted(int flags, const char *name)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sa.sa_flags = flags;
+    sigaction(SIGALRM, &sa, 0);
+    if (pipe(alarm_pipe) != 0) { puts("pipe failed"); return; }
+    alarms = 0;
+    struct itimerval it = { {0, 0}, {0, 20000} };
+    setitimer(ITIMER_REAL, &it, 0);
+    char c = 0;
+    errno = 0;
+    ssize_t n = read(alarm_pipe[0], &c, 1);
+    int e = errno;
+    printf("%s: read=%d errno=%s byte=%c alarms=%d\n", name, (int)n, e == EINTR ? "EINTR" : e ? "other" : "0",
+           n == 1 ? c : '-', alarms);
+    if (n != 1 && read(alarm_pipe[0], &c, 1) == 1) printf("%s: byte still in the pipe: %c\n", name, c);
+    close(alarm_pipe[0]);
+    close(alarm_pipe[1]);
+}
+
 static void on_count(int sig) { counted++; double x = 1.0; for (int i = 0; i < 5; i++) x = x * 3.5 + 1.25; (void)x; }
 
 int main(void)
@@ -91,6 +122,9 @@ int main(void)
         if (i % 3 == 0) raise(SIGUSR2);
     }
     printf("interrupted %lu times: acc=%.6f h=%08x\n", counted, acc, h);
+
+    pipe_read_interrupted(SA_RESTART, "SA_RESTART");
+    pipe_read_interrupted(0, "no SA_RESTART");
 
     signal(SIGTERM, SIG_DFL);
     fflush(stdout);

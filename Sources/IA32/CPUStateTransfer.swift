@@ -1,0 +1,26 @@
+/// Saving and restoring a processor's architectural state, for a kernel that runs
+/// several tasks on one `CPU` (threads of a process) or starts a `CPU` on another
+/// address space from a copy of this one's state (fork).
+///
+/// The state's memory fields (`mem`, `perm`, the unretained `GuestMemory`) always keep
+/// naming the CPU's own address space: a state taken from one CPU can be loaded into
+/// another without the second one reaching into the first one's memory.
+extension CPU {
+    /// A copy of the whole architectural state (registers, flags, segments and their
+    /// descriptor caches, CPL, MSRs, FPU, the retired-instruction count).
+    public var savedState: CPUState { state.pointee }
+
+    /// Loads `saved` (taken from this or another CPU) as this CPU's state.
+    public func restore(_ saved: CPUState) {
+        let mem = state.pointee.mem, perm = state.pointee.perm, ref = state.pointee.memoryRef
+        state.pointee = saved
+        state.pointee.mem = mem
+        state.pointee.perm = perm
+        state.pointee.memoryRef = ref
+        // Nothing from the other context's instruction may still be pending here.
+        state.pointee.fault = PendingFault()
+        state.pointee.stop = .none
+        state.pointee.attention = false
+        state.pointee.codeWritten = false
+    }
+}
