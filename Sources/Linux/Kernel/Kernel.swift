@@ -58,6 +58,9 @@ public final class Kernel {
     public let boot: Boot
     /// System calls by number; nil entries return -ENOSYS (and are reported once).
     let table: [SyscallEntry?]
+    /// The table's bodies alone: reading an entry out of `table` copies its name and
+    /// argument list too (a retain and release each, on every call).
+    let bodies: [SyscallBody?]
     /// Calls that entered through each path.
     public var entries: [EntryPath: Int] { [.int80: entryCounts.int80, .sysenter: entryCounts.sysenter] }
     private var entryCounts = (int80: 0, sysenter: 0)
@@ -114,6 +117,7 @@ public final class Kernel {
             for e in group where Int(e.number) < t.count { t[Int(e.number)] = e }
         }
         table = t
+        bodies = t.map { $0?.body }
         process.kernel = self
     }
 
@@ -144,12 +148,22 @@ public final class Kernel {
     /// trap gate); an exception at CPL 0 goes through the exception table; one at
     /// CPL 3 becomes the signal Linux would send.
     func handle(_ stop: StopReason) -> Exit? {
-        let cpu = process.cpu
         switch stop {
         case .budgetExhausted:
             return nil
         case .halted:
-            kernelHalt(at: cpu.eip &- 1)
+            kernelHalt(at: current.process.cpu.eip &- 1)
+            return nil
+        default:
+            return handleException(stop)
+        }
+    }
+
+    /// The rarer stops: CPU exceptions, unexpected interrupts and instructions.
+    private func handleException(_ stop: StopReason) -> Exit? {
+        let cpu = process.cpu
+        switch stop {
+        case .budgetExhausted, .halted:
             return nil
         case .exception(let f):
             if cpu.cpl == 0 {
@@ -177,6 +191,10 @@ public final class Kernel {
 
     /// The CPU halted in a stub: run the Swift body it stands for.
     func kernelHalt(at address: UInt32) {
+        // The task and its process are looked up once: each `process` read is a
+        // retain and release of both.
+        let task = current
+        let process = task.process
         let cpu = process.cpu
         if address >= stubBase && address < notifyResume {
             let number = (address - stubBase) / 4
@@ -185,8 +203,7 @@ public final class Kernel {
             let path: EntryPath
             if regs.eip == sysenterReturn { path = .sysenter; entryCounts.sysenter += 1 }
             else { path = .int80; entryCounts.int80 += 1 }
-            let result = runBody(number: number, regsAddress: regsAddress, args: regs.arguments)
-            let task = current
+            let result = runBody(number: number, regsAddress: regsAddress, args: regs.arguments, process: process)
             if let wait = task.blockRequest {
                 // The call sleeps: the CPU stays halted in the stub until it is woken.
                 task.blockRequest = nil
@@ -208,11 +225,11 @@ public final class Kernel {
 
     /// Runs call `number`'s body for the current task; -ENOSYS when Gate has none.
     func runBody(number: UInt32, regsAddress: UInt32,
-                 args: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)) -> Int32 {
-        if let e = table[Int(number)] {
-            var context = SyscallContext(process: process, number: number, args: args)
+                 args: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32), process: Process? = nil) -> Int32 {
+        if let body = bodies[Int(number)] {
+            var context = SyscallContext(process: process ?? self.process, number: number, args: args)
             context.regsAddress = regsAddress
-            return e.body(context)
+            return body(context)
         }
         if unimplemented.insert(number).inserted {
             notice("gate: system call \(number) is not implemented (-ENOSYS)")

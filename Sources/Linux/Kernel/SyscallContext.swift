@@ -5,7 +5,10 @@ import IA32
 /// `pt_regs` frame), and checked access to the caller's memory. A body returns the
 /// value for EAX: a result, or `-errno` (−4095…−1).
 public struct SyscallContext {
-    public unowned let process: Process
+    /// Unowned and unchecked: a context lives only for the call it was made for, while
+    /// the kernel holds the process (checked `unowned` costs three reference-count
+    /// operations per call).
+    public unowned(unsafe) let process: Process
     public let number: UInt32
     public let args: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
     /// Where the entry code built `struct pt_regs` (sigreturn rewrites it; 0 when the
