@@ -52,6 +52,9 @@ public final class Kernel {
     /// Live and zombie processes by pid.
     public internal(set) var processes: [Int32: Process] = [:]
     var nextPid: Int32 = 1001
+    /// Whether host signals are this kernel's to forward (HostSignals.swift): only one
+    /// kernel in a host process should take them.
+    var forwardsHostSignals = false
     var roundRobin = 0
     /// Sleepers on each futex word.
     var futexWaiters: [FutexKey: [Task]] = [:]

@@ -23,6 +23,7 @@ extension Kernel {
                 return exit
             }
             fireTimers()
+            deliverHostSignals()
             guard let task = pickNext() else {
                 if waitForEvents() { continue }
                 // Every task sleeps and nothing can wake one: the guest deadlocked.
