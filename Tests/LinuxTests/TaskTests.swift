@@ -148,4 +148,15 @@ struct TaskTests {
         let r = GateHarness.Result(stdout: [UInt8](FileManager.default.contents(atPath: path) ?? Data()), status: 0)
         #expect(String(decoding: r.stdout, as: UTF8.self) == "got INT\nafter 130\n")
     }
+
+    /// Under a root with Debian's i386 userland, the shell's children exec dynamic
+    /// coreutils (ld.so, libc from the root) inside Gate, in a pipeline and a command
+    /// substitution.
+    @Test(.enabled(if: GateHarness.haveFixtures, "fixtures not fetched"))
+    func dynamicProgramsExecInsideGate() throws {
+        let root = GateHarness.fixtureRoot.resolvingSymlinksInPath().path
+        let script = "/bin/ls /usr | /usr/bin/wc -l; echo \"$(/usr/bin/env date -u -d @0 +%Y)\"; /usr/bin/sort --version | head -n 1"
+        let r = try GateHarness.gate(root + "/bin/busybox", ["sh", "-c", script], root: root)
+        #expect(r == GateHarness.Result(stdout: Array("5\n1970\nsort (GNU coreutils) 9.1\n".utf8), status: 0), "\(r)")
+    }
 }

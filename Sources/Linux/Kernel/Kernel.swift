@@ -5,9 +5,10 @@ import Darwin
 #endif
 import IA32
 
-/// The modelled Linux 2.6 kernel for one process: boot, exec, and the loop that runs
-/// the CPU and answers it — a `hlt` in a system-call stub means "run this call's Swift
-/// body", a user-mode exception means "send the signal Linux would".
+/// The modelled Linux 2.6 kernel: boot, exec, the processes and threads it runs
+/// (`Tasks/`), and the loop that runs a CPU and answers it — a `hlt` in a system-call
+/// stub means "run this call's Swift body", a user-mode exception means "send the
+/// signal Linux would".
 public final class Kernel {
     /// How a program runs.
     public struct Options {
