@@ -228,6 +228,7 @@ public final class Kernel {
     /// frame), the observers see it, and TIF_SIGPENDING follows the pending signals.
     func finishCall(_ task: Task, path: EntryPath, number: UInt32, regs: PtRegs, result: Int32) {
         task.callDeadline = nil
+        task.transferred = 0
         if task.execed {
             // execve succeeded: the new program's registers are already in place.
             task.execed = false
