@@ -58,6 +58,10 @@ public final class Process {
     /// CPU time of its threads (live and exited) and of waited-for children, in ns.
     var exitedThreadsTime: UInt64 = 0
     var childrenTime: UInt64 = 0
+    /// Process-directed signals that every thread blocked when they came (the shared
+    /// pending set): the first thread to unblock one takes it.
+    var sharedPending: UInt64 = 0
+    var sharedInfo: [UInt32: SigInfo] = [:]
     /// ITIMER_REAL / alarm: the next expiry (monotonic ns) and the reload interval.
     var realTimer: (deadline: UInt64, interval: UInt64)? = nil
 

@@ -21,6 +21,18 @@ static void on_alarm(int s) { (void)s; alarms++; }
 static pid_t main_tid;
 static void on_usr1(int s) { (void)s; usr1_thread_ok = syscall(SYS_gettid) != main_tid; }
 
+static sigset_t usr2_set;
+static volatile int sigwait_got;
+static void *late_waiter(void *a)
+{
+    (void)a;
+    usleep(20000);          /* the signal comes before sigwait: it waits in the shared set */
+    int sig = 0;
+    sigwait(&usr2_set, &sig);
+    sigwait_got = sig;
+    return 0;
+}
+
 static sem_t sem;
 static pthread_rwlock_t rw = PTHREAD_RWLOCK_INITIALIZER;
 static int shared;
@@ -137,5 +149,16 @@ int main(void)
     errno = 0;
     r = sem_timedwait(&sem, &abs);
     printf("sem_timedwait: %d %s\n", r, errno == ETIMEDOUT ? "ETIMEDOUT" : "?");
+
+    /* A process signal every thread blocks stays shared until a thread's sigwait takes it. */
+    sigemptyset(&usr2_set);
+    sigaddset(&usr2_set, SIGUSR2);
+    pthread_sigmask(SIG_BLOCK, &usr2_set, 0);
+    pthread_create(&t, 0, late_waiter, 0);
+    kill(getpid(), SIGUSR2);
+    pthread_join(t, 0);
+    sigset_t pend;
+    sigpending(&pend);
+    printf("sigwait in another thread got %d, still pending %d\n", sigwait_got, sigismember(&pend, SIGUSR2));
     return 0;
 }
