@@ -136,6 +136,8 @@ struct RunRequest {
                 fail(e.description, status: 1)
             }
         }
+        // Ctrl-C and friends go to the guest's foreground process group.
+        if gdbStub == nil { kernel.forwardHostSignals() }
         let exit = kernel.run()
         tracer?.1.flush()
         straceLog?.flush()

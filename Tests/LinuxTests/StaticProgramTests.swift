@@ -9,7 +9,8 @@ import Testing
 struct StaticProgramTests {
     static let programs: [(String, [String])] = [("hello-static", ["a", "b"]), ("filesys-static", []), ("crcsort", []),
                                                   ("signals", []), ("fpe", []), ("threads", []), ("rawclone", []),
-                                                  ("processes", [])]
+                                                  ("processes", []), ("waits", []),
+                                                  ("pipewrite", [])]
 
     static func expected(_ name: String) throws -> GateHarness.Result {
         let out = try Data(contentsOf: GateHarness.programs.appendingPathComponent(name + ".expected"))

@@ -121,6 +121,8 @@ extension Kernel {
         guard let memory = GuestMemory() else { return Errno.ENOMEM.negated }
         let cpu = CPU(memory: memory, model: options.model)
         guard (try? Boot(memory: memory, cpu: cpu)) != nil else { return Errno.ENOMEM.negated }
+        // exec_mmap: a vfork child gives its parent's memory back.
+        releaseVforkMemory(p)
         // de_thread: the other threads go.
         for t in p.threads where t !== task { retire(t) }
         task.savedCPU = nil; task.savedKernelStack = nil; task.savedTLS = nil; task.savedSignals = nil

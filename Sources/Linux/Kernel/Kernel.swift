@@ -5,9 +5,10 @@ import Darwin
 #endif
 import IA32
 
-/// The modelled Linux 2.6 kernel for one process: boot, exec, and the loop that runs
-/// the CPU and answers it — a `hlt` in a system-call stub means "run this call's Swift
-/// body", a user-mode exception means "send the signal Linux would".
+/// The modelled Linux 2.6 kernel: boot, exec, the processes and threads it runs
+/// (`Tasks/`), and the loop that runs a CPU and answers it — a `hlt` in a system-call
+/// stub means "run this call's Swift body", a user-mode exception means "send the
+/// signal Linux would".
 public final class Kernel {
     /// How a program runs.
     public struct Options {
@@ -52,6 +53,9 @@ public final class Kernel {
     /// Live and zombie processes by pid.
     public internal(set) var processes: [Int32: Process] = [:]
     var nextPid: Int32 = 1001
+    /// Whether host signals are this kernel's to forward (HostSignals.swift): only one
+    /// kernel in a host process should take them.
+    var forwardsHostSignals = false
     var roundRobin = 0
     /// Sleepers on each futex word.
     var futexWaiters: [FutexKey: [Task]] = [:]
@@ -241,6 +245,7 @@ public final class Kernel {
     /// frame), the observers see it, and TIF_SIGPENDING follows the pending signals.
     func finishCall(_ task: Task, path: EntryPath, number: UInt32, regs: PtRegs, result: Int32) {
         task.callDeadline = nil
+        task.transferred = 0
         if task.execed {
             // execve succeeded: the new program's registers are already in place.
             task.execed = false

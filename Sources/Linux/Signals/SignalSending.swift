@@ -12,13 +12,34 @@ extension Kernel {
         }
         if p.signals.isIgnored(signal) { return }
         let bit = SignalState.bit(signal)
-        // complete_signal: prefer a thread that does not block it.
-        if p.signals.blocked & bit != 0,
-           let other = p.threads.first(where: { $0 !== p.activeThread && ($0.savedSignals?.blocked ?? ~0) & bit == 0 }) {
-            other.savedSignals?.queue(signal, info)
+        // complete_signal: prefer a thread that does not block it; if all do, it waits
+        // in the shared set for the first thread that unblocks it.
+        if p.signals.blocked & bit != 0 {
+            if let other = p.threads.first(where: { $0 !== p.activeThread && ($0.savedSignals?.blocked ?? ~0) & bit == 0 }) {
+                other.savedSignals?.queue(signal, info)
+            } else if p.threads.count > 1 && p.sharedPending & bit == 0 {
+                p.sharedPending |= bit
+                p.sharedInfo[signal] = info
+            } else {
+                p.signals.queue(signal, info)
+            }
             return
         }
         p.signals.queue(signal, info)
+    }
+
+    /// The running thread of `p` takes the shared pending signals it does not block.
+    func claimSharedSignals(_ p: Process) {
+        let mine = p.sharedPending & ~p.signals.blocked
+        guard mine != 0 else { return }
+        var rest = mine
+        while rest != 0 {
+            let signal = UInt32(rest.trailingZeroBitCount + 1)
+            rest &= rest - 1
+            p.signals.queue(signal, p.sharedInfo.removeValue(forKey: signal) ?? SigInfo(signo: signal, code: SigInfo.SI_USER))
+        }
+        p.sharedPending &= ~mine
+        updateSignalPending()
     }
 
     /// send_signal to one thread.

@@ -34,4 +34,32 @@ extension FileSyscalls {
         }
         return e
     }
+
+    /// pipe_write for a blocking writer: everything is written before the call
+    /// returns, the task sleeping whenever the pipe is full (the progress is kept in
+    /// the task across retries). A signal ends it early with the count written so
+    /// far, or -ERESTARTSYS when there is none; a vanished reader gives what was
+    /// written, or EPIPE and SIGPIPE.
+    static func pipeWrite(_ ctx: SyscallContext, _ file: OpenFile, _ p: UnsafeRawPointer, _ count: Int) throws(Errno) -> Int {
+        guard let task = ctx.task else { throw .EAGAIN }
+        let done = task.transferred
+        let r = write(file.hostFD, p + done, count - done)
+        if r < 0 {
+            let e = Errno.current
+            if e != .EAGAIN {
+                task.transferred = 0
+                if done > 0 { return done }
+                throw try blockOrFail(ctx, file, events: Int16(POLLOUT))
+            }
+        }
+        let total = done + max(r, 0)
+        if total < count {
+            task.transferred = total
+            _ = ctx.block(Wait(hostFDs: [(file.hostFD, Int16(POLLOUT))],
+                               interrupted: total > 0 ? Int32(total) : Errno.ERESTARTSYS.negated))
+            throw .EAGAIN
+        }
+        task.transferred = 0
+        return total
+    }
 }

@@ -54,6 +54,8 @@ extension FileSyscalls {
         let r: Int
         if let offset {
             r = pwrite(file.hostFD, p, avail, off_t(offset))
+        } else if file.hostNonBlocking && file.flags & LinuxOpenFlag.nonBlock == 0, ctx.task != nil {
+            return try pipeWrite(ctx, file, p, avail)
         } else {
             try waitUntilReady(ctx, file, events: Int16(POLLOUT))
             r = write(file.hostFD, p, avail)

@@ -50,6 +50,7 @@ public enum SignalSyscalls {
         if c.arg(2) != 0 {
             guard c.write(GuestLayout.le64(old), to: c.arg(2)) else { return Errno.EFAULT.negated }
         }
+        if c.process.sharedPending != 0 { c.kernel?.claimSharedSignals(c.process) }
         return 0
     }
 

@@ -29,6 +29,7 @@ public enum SignalWaitSyscalls {
         if c.task == nil { return Errno.EINTR.negated }
         if p.signals.savedMask == nil { p.signals.savedMask = p.signals.blocked }
         p.signals.blocked = mask & ~SignalState.unblockable
+        if p.sharedPending != 0 { c.kernel?.claimSharedSignals(p) }
         return c.block(Wait(interrupted: Errno.ERESTARTNOHAND.negated, retry: { nil }))
     }
 
@@ -47,6 +48,13 @@ public enum SignalWaitSyscalls {
         let p = c.process
         let infoAddress = c.arg(1)
         func take() -> Int32? {
+            if p.sharedPending & set != 0 {
+                // A shared one this thread waits for: make it this thread's.
+                let blocked = p.signals.blocked
+                p.signals.blocked &= ~set
+                c.kernel?.claimSharedSignals(p)
+                p.signals.blocked = blocked
+            }
             let ready = p.signals.pending & set
             guard ready != 0 else { return nil }
             let signal = UInt32(ready.trailingZeroBitCount + 1)

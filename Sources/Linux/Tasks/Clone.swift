@@ -40,8 +40,8 @@ extension Kernel {
             if r < 0 { return r }
             parent.threads.append(child)
         } else {
-            // CLONE_VM without CLONE_THREAD (vfork, posix_spawn) gets a copy too: the
-            // child only runs until it execs or exits, while its parent sleeps.
+            // CLONE_VM|CLONE_VFORK (vfork, posix_spawn) shares the memory while the
+            // parent sleeps; CLONE_VM alone, without CLONE_THREAD, gets a copy.
             guard let p = forkProcess(parent, pid: tid, c, flags: flags, stack: stack, tls: tls) else {
                 return Errno.ENOMEM.negated
             }
@@ -99,13 +99,31 @@ extension Kernel {
     /// loaded with the caller's state, descriptors copied (or shared with CLONE_FILES).
     private func forkProcess(_ parent: Process, pid: Int32, _ c: SyscallContext, flags: UInt32, stack: UInt32,
                              tls: UInt32) -> Process? {
-        guard let memory = GuestMemory() else { return nil }
-        parent.memory.copyForFork(areas: parent.mm.areas, into: memory)
+        let shares = flags & CloneFlags.vm != 0 && flags & CloneFlags.vfork != 0
+        let memory: GuestMemory
+        var parentKernel: (stack: [UInt8], tls: [UInt8])? = nil
+        if shares {
+            // The child runs on the same memory while the parent sleeps, with the same
+            // kernel half: the parent's kernel stack (its pt_regs) and TLS slots are put
+            // aside and come back when the child execs or exits.
+            memory = parent.memory
+            parentKernel = (memory.read(KernelLayout.kernelStack, count: Int(KernelLayout.threadSize),
+                                        need: PagePermission.kernelRead) ?? [],
+                            memory.read(Kernel.tlsAddress, count: Kernel.tlsSize, need: PagePermission.kernelRead) ?? [])
+        } else {
+            guard let m = GuestMemory() else { return nil }
+            parent.memory.copyForFork(areas: parent.mm.areas, into: m)
+            memory = m
+        }
         let cpu = CPU(memory: memory, model: options.model)
         cpu.restore(parent.cpu.savedState)
         cpu.setRegister(.eax, 0)
         let p = Process(memory: memory, cpu: cpu)
-        p.mm = parent.mm.copy(over: memory)
+        p.mm = shares ? parent.mm : parent.mm.copy(over: memory)
+        if let parentKernel {
+            p.vforkParent = parent
+            p.vforkParentKernel = parentKernel
+        }
         p.kernel = self
         p.pid = pid
         let realParent = flags & CloneFlags.parent != 0 ? (parent.parent ?? parent) : parent
@@ -147,5 +165,18 @@ extension Kernel {
             }
         }
         return p
+    }
+
+    /// A CLONE_VM|CLONE_VFORK child let go of its parent's memory (exec or exit): the
+    /// parent's kernel stack and TLS slots go back, its block cache hears of code writes
+    /// again (and forgets blocks the child may have made stale).
+    func releaseVforkMemory(_ p: Process) {
+        guard let parent = p.vforkParent, let saved = p.vforkParentKernel else { return }
+        p.vforkParent = nil
+        p.vforkParentKernel = nil
+        parent.memory.poke(KernelLayout.kernelStack, saved.stack)
+        parent.memory.poke(Kernel.tlsAddress, saved.tls)
+        parent.memory.codeObserver = parent.cpu.blocks
+        parent.cpu.blocks.flush()
     }
 }

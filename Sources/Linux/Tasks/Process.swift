@@ -51,9 +51,17 @@ public final class Process {
     let childEvents = WaitQueue()
     /// A vfork child: its parent sleeps on this until it execs or exits.
     var vforkDone: WaitQueue? = nil
+    /// A CLONE_VM|CLONE_VFORK child runs on its parent's memory: the parent, and its
+    /// kernel stack and TLS slots to put back when the child lets go.
+    weak var vforkParent: Process? = nil
+    var vforkParentKernel: (stack: [UInt8], tls: [UInt8])? = nil
     /// CPU time of its threads (live and exited) and of waited-for children, in ns.
     var exitedThreadsTime: UInt64 = 0
     var childrenTime: UInt64 = 0
+    /// Process-directed signals that every thread blocked when they came (the shared
+    /// pending set): the first thread to unblock one takes it.
+    var sharedPending: UInt64 = 0
+    var sharedInfo: [UInt32: SigInfo] = [:]
     /// ITIMER_REAL / alarm: the next expiry (monotonic ns) and the reload interval.
     var realTimer: (deadline: UInt64, interval: UInt64)? = nil
 

@@ -23,6 +23,7 @@ extension Kernel {
                 return exit
             }
             fireTimers()
+            deliverHostSignals()
             guard let task = pickNext() else {
                 if waitForEvents() { continue }
                 // Every task sleeps and nothing can wake one: the guest deadlocked.
@@ -105,9 +106,11 @@ extension Kernel {
     }
 
     func hasDeliverableSignal(_ t: Task) -> Bool {
-        if t.process.exitStatus != nil { return true }
-        if t.process.activeThread === t { return t.process.signals.deliverable != 0 }
-        return (t.savedSignals?.deliverable ?? 0) != 0
+        let p = t.process
+        if p.exitStatus != nil { return true }
+        if p.activeThread === t { return p.signals.deliverable != 0 || p.sharedPending & ~p.signals.blocked != 0 }
+        guard let s = t.savedSignals else { return false }
+        return s.deliverable != 0 || p.sharedPending & ~s.blocked != 0
     }
 
     /// Polls the host descriptors blocked tasks wait on; a ready one wakes its task.
@@ -170,6 +173,7 @@ extension Kernel {
         }
         p.activeThread = task
         current = task
+        if p.sharedPending != 0 { claimSharedSignals(p) }
         updateSignalPending()
         // Preempted in user mode with a signal to take: deliver it now, as the return
         // from the timer interrupt would have.

@@ -43,6 +43,8 @@ public final class Task {
     var blockRequest: Wait? = nil
     /// The deadline a blocking call computed on its first entry, kept across retries.
     var callDeadline: UInt64? = nil
+    /// Bytes a blocking pipe write has already moved, kept across its retries.
+    var transferred = 0
     /// A futex the task sleeps on, with its bitset (FUTEX_WAIT_BITSET).
     var futexKey: FutexKey? = nil
     var futexBitset: UInt32 = 0

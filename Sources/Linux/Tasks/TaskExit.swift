@@ -50,6 +50,7 @@ extension Kernel {
         p.files = FileTable()
         p.realTimer = nil
         p.activeThread = nil
+        releaseVforkMemory(p)
         p.vforkDone?.wakeAll()
         p.vforkDone = nil
         for c in p.children {

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+extern char **environ;
 static volatile int sigchld_count, sigpipe_count;
 static void on_chld(int s) { (void)s; sigchld_count++; }
 static void on_pipe(int s) { (void)s; sigpipe_count++; }
@@ -147,6 +149,20 @@ int main(int argc, char **argv)
     if (c == 0) { execl("/proc/self/exe", argv[0], "unknown-mode", (char *)NULL); _exit(127); }
     waitpid(c, &st, 0);
     printf("vfork child status=%d\n", WEXITSTATUS(st));
+    static volatile int shared_word;
+    c = vfork();
+    if (c == 0) { shared_word = 0x5a; _exit(3); }
+    waitpid(c, &st, 0);
+    printf("vfork shares memory: word=%x status=%d\n", shared_word, WEXITSTATUS(st));
+
+    /* posix_spawn (clone with CLONE_VM|CLONE_VFORK in glibc): the child's exec error
+       comes back through the shared memory. */
+    char *spawn_args[] = { argv[0], "unknown-mode", NULL };
+    int sr = posix_spawn(&c, "/proc/self/exe", NULL, NULL, spawn_args, environ);
+    waitpid(c, &st, 0);
+    printf("posix_spawn: %d status=%d\n", sr, WEXITSTATUS(st));
+    sr = posix_spawn(&c, "/nonexistent/program", NULL, NULL, spawn_args, environ);
+    printf("posix_spawn of a missing file: %s\n", sr == ENOENT ? "ENOENT" : "?");
 
     /* Process groups and sessions. */
     pipe(p);

@@ -1,0 +1,60 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Signals the host sends Gate on the guest's behalf — Ctrl-C (SIGINT), Ctrl-\ (SIGQUIT),
+/// SIGTERM, SIGHUP, a resized terminal (SIGWINCH) — go to the guest's foreground
+/// process group, as the tty driver would send them. The host handler only raises a
+/// flag; the scheduler sends the signal between slices (and a sleeping scheduler's
+/// poll is interrupted by the host signal).
+public enum HostSignals {
+    public static let forwarded: [Int32] = [1, 2, 3, 15, 28]    // SIGHUP SIGINT SIGQUIT SIGTERM SIGWINCH
+    /// One flag per host signal number, and one for "any".
+    nonisolated(unsafe) static let flags: UnsafeMutablePointer<sig_atomic_t> = {
+        let p = UnsafeMutablePointer<sig_atomic_t>.allocate(capacity: 65)
+        p.initialize(repeating: 0, count: 65)
+        return p
+    }()
+
+    /// Marks `signal` as arrived (what the host handler does; tests call it directly).
+    static func raise(_ signal: Int32) {
+        flags[Int(signal)] = 1
+        flags[0] = 1
+    }
+}
+
+extension Kernel {
+    /// Catches the forwarded host signals (the `gate` command does this; an embedder
+    /// that wants its own SIGINT does not).
+    public func forwardHostSignals() {
+        forwardsHostSignals = true
+        for s in HostSignals.forwarded {
+            var sa = sigaction()
+            #if canImport(Glibc)
+            sa.__sigaction_handler.sa_handler = { sig in HostSignals.raise(sig) }
+            #else
+            sa.__sigaction_u.__sa_handler = { sig in HostSignals.raise(sig) }
+            #endif
+            sigemptyset(&sa.sa_mask)
+            sa.sa_flags = 0        // no SA_RESTART: a sleeping poll must wake
+            sigaction(s, &sa, nil)
+        }
+    }
+
+    /// Sends the host signals that arrived to the foreground group of the guest's
+    /// terminal (or the first process's group when there is no terminal).
+    func deliverHostSignals() {
+        guard forwardsHostSignals && HostSignals.flags[0] != 0 else { return }
+        HostSignals.flags[0] = 0
+        for s in HostSignals.forwarded where HostSignals.flags[Int(s)] != 0 {
+            HostSignals.flags[Int(s)] = 0
+            let terminal = initial.files.get(0).flatMap { $0.hostFD >= 0 ? $0.hostFD : nil }
+            let group = terminal.flatMap { HostTerminal.foreground($0) } ?? initial.pgid
+            var targets = processes.values.filter { $0.pgid == group && !$0.isZombie }.sorted { $0.pid < $1.pid }
+            if targets.isEmpty && !initial.isZombie { targets = [initial] }
+            for p in targets { send(UInt32(s), to: p, info: SigInfo(signo: UInt32(s), code: SigInfo.SI_KERNEL)) }
+        }
+    }
+}
