@@ -59,6 +59,11 @@ public final class BlockCache: CodeWriteObserver {
         blocks = .allocate(capacity: BlockCache.blockCapacity)
         // Zero means an empty slot (entries are block index + 1), so the table can come
         // zero-filled from the host and cost nothing until used.
+        // Every program decodes a few thousand instructions at start-up: have the host
+        // provide the first pages of the pool and the block array in one call rather
+        // than a page fault each.
+        GuestMemory.populate(UnsafeMutableRawBufferPointer(start: pool, count: 256 << 10))
+        GuestMemory.populate(UnsafeMutableRawBufferPointer(start: blocks, count: 128 << 10))
         table = calloc(BlockCache.tableSize, MemoryLayout<Int32>.stride)!
             .bindMemory(to: Int32.self, capacity: BlockCache.tableSize)
     }

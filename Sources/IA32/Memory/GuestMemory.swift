@@ -161,6 +161,7 @@ public final class GuestMemory {
     /// other collections byte by byte.
     private func copy(_ bytes: some Collection<UInt8>, to addr: UInt32) {
         let dst = UnsafeMutableRawBufferPointer(start: base + Int(addr), count: bytes.count)
+        if bytes.count >= 64 << 10 { GuestMemory.populate(dst) }
         if bytes.withContiguousStorageIfAvailable({ dst.copyMemory(from: UnsafeRawBufferPointer($0)) }) == nil {
             dst.copyBytes(from: bytes)
         }
@@ -187,6 +188,20 @@ public final class GuestMemory {
             if a == 0 { return nil }
         }
         return out
+    }
+
+    /// Asks the host to provide the pages under a large copy in one call
+    /// (MADV_POPULATE_WRITE, Linux 5.14+) instead of one page fault per page, which
+    /// costs several microseconds each in a virtual machine. Elsewhere it does nothing.
+    public static func populate(_ range: UnsafeMutableRawBufferPointer) {
+        #if os(Linux)
+        guard let start = range.baseAddress else { return }
+        let first = (Int(bitPattern: start) + 0xfff) & ~0xfff
+        let end = (Int(bitPattern: start) + range.count) & ~0xfff
+        if end > first {
+            _ = madvise(UnsafeMutableRawPointer(bitPattern: first), end - first, 23 /* MADV_POPULATE_WRITE */)
+        }
+        #endif
     }
 
     /// Drops decoded code for pages in [addr, addr+length) that hold some.

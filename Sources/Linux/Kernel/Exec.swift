@@ -154,6 +154,7 @@ extension Kernel {
         // as much as reading it.
         var complete = true
         let out = [UInt8](unsafeUninitializedCapacity: Int(st.st_size)) { buffer, count in
+            if buffer.count >= 64 << 10 { GuestMemory.populate(UnsafeMutableRawBufferPointer(buffer)) }
             var done = 0
             while done < buffer.count {
                 let n = read(fd, buffer.baseAddress! + done, buffer.count - done)
