@@ -164,59 +164,47 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         pointee.flags = LazyFlags(op: op, carryIn: carryIn, sign: signBit(size), dst: dst, src: src, res: res)
     }
 
-    /// Evaluates condition code `cc` (the low nibble of Jcc/SETcc/CMOVcc). After a
-    /// 32-bit compare or a logic operation — what nearly every branch follows — the
-    /// condition is read straight from the recorded operands.
-    @inline(__always) func condition(_ cc: Int) -> Bool {
+    /// B (CF), BE (CF or ZF), L (SF ≠ OF) and LE (ZF or SF ≠ OF). After a 32-bit compare
+    /// or a logic operation — what nearly every branch follows — they are read straight
+    /// from the recorded operands; `condition` and the split `jcc` handlers share them.
+    @inline(__always) var below: Bool {
         let f = pointee.flags
-        let r: Bool
-        if f.op == .sub && f.sign == 0x8000_0000 {
-            let d = f.dst, s = f.src
-            switch cc &>> 1 {
-            case 0: r = (d ^ s) & (d ^ f.res) & 0x8000_0000 != 0
-            case 1: r = d < s
-            case 2: r = d == s
-            case 3: r = d <= s
-            case 4: r = f.res & 0x8000_0000 != 0
-            case 5: r = parityFlag(f.res) != 0
-            case 6: r = Int32(bitPattern: d) < Int32(bitPattern: s)
-            default: r = Int32(bitPattern: d) <= Int32(bitPattern: s)
-            }
-            return r != (cc & 1 != 0)
-        }
-        if f.op == .logic {
-            // CF = OF = 0.
-            let zero = f.res == 0, negative = f.res & f.sign != 0
-            switch cc &>> 1 {
-            case 0, 1: r = false
-            case 2, 3: r = zero
-            case 4, 6: r = negative
-            case 5: r = parityFlag(f.res) != 0
-            default: r = zero || negative
-            }
-            return r != (cc & 1 != 0)
-        }
-        return conditionFromFlags(cc)
+        return f.op == .sub && f.sign == 0x8000_0000 ? f.dst < f.src : cf
+    }
+    @inline(__always) var belowOrEqual: Bool {
+        let f = pointee.flags
+        return f.op == .sub && f.sign == 0x8000_0000 ? f.dst <= f.src : (cf || zf)
+    }
+    @inline(__always) var less: Bool {
+        let f = pointee.flags
+        if f.op == .sub && f.sign == 0x8000_0000 { return Int32(bitPattern: f.dst) < Int32(bitPattern: f.src) }
+        if f.op == .logic { return f.res & f.sign != 0 }   // OF = 0
+        return sf != of
+    }
+    @inline(__always) var lessOrEqual: Bool {
+        let f = pointee.flags
+        if f.op == .sub && f.sign == 0x8000_0000 { return Int32(bitPattern: f.dst) <= Int32(bitPattern: f.src) }
+        if f.op == .logic { return f.res == 0 || f.res & f.sign != 0 }
+        return zf || sf != of
     }
 
-    /// `condition` as a call, for the branch handler inside the run loop's switch.
-    @inline(never)
-    func conditionOutOfLine(_ cc: Int) -> Bool { condition(cc) }
-
-    /// The general case of `condition`, flag by flag.
-    @inline(never)
-    func conditionFromFlags(_ cc: Int) -> Bool {
+    /// Evaluates condition code `cc` (the low nibble of Jcc/SETcc/CMOVcc).
+    @inline(__always) func condition(_ cc: Int) -> Bool {
         let r: Bool
         switch cc &>> 1 {
         case 0: r = of                      // O
-        case 1: r = cf                      // B / C
+        case 1: r = below                   // B / C
         case 2: r = zf                      // E / Z
-        case 3: r = cf || zf                // BE
+        case 3: r = belowOrEqual            // BE
         case 4: r = sf                      // S
         case 5: r = pf                      // P
-        case 6: r = sf != of                // L
-        default: r = zf || (sf != of)       // LE
+        case 6: r = less                    // L
+        default: r = lessOrEqual            // LE
         }
         return r != (cc & 1 != 0)
     }
+
+    /// `condition` as a call, for handlers inside the run loop's switch.
+    @inline(never)
+    func conditionOutOfLine(_ cc: Int) -> Bool { condition(cc) }
 }

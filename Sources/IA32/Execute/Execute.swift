@@ -223,32 +223,12 @@ func execute(_ s: UnsafeMutablePointer<CPUState>, _ i: Ins) {
         } else if s.conditionOutOfLine(cc) {
             s.pointee.eip = i.imm
         }
-    case .jccB:
-        let f = s.pointee.flags
-        let r = f.op == .sub && f.sign == 0x8000_0000 ? f.dst < f.src : s.cf
-        if r != (i.sub & 1 != 0) { s.pointee.eip = i.imm }
-    case .jccE:
-        if s.zf != (i.sub & 1 != 0) { s.pointee.eip = i.imm }
-    case .jccBE:
-        let f = s.pointee.flags
-        let r = f.op == .sub && f.sign == 0x8000_0000 ? f.dst <= f.src : (s.cf || s.zf)
-        if r != (i.sub & 1 != 0) { s.pointee.eip = i.imm }
-    case .jccS:
-        if s.sf != (i.sub & 1 != 0) { s.pointee.eip = i.imm }
-    case .jccL:
-        let f = s.pointee.flags
-        let r: Bool
-        if f.op == .sub && f.sign == 0x8000_0000 { r = Int32(bitPattern: f.dst) < Int32(bitPattern: f.src) }
-        else if f.op == .logic { r = f.res & f.sign != 0 }
-        else { r = s.conditionOutOfLine(0xc) }
-        if r != (i.sub & 1 != 0) { s.pointee.eip = i.imm }
-    case .jccLE:
-        let f = s.pointee.flags
-        let r: Bool
-        if f.op == .sub && f.sign == 0x8000_0000 { r = Int32(bitPattern: f.dst) <= Int32(bitPattern: f.src) }
-        else if f.op == .logic { r = f.res == 0 || f.res & f.sign != 0 }
-        else { r = s.conditionOutOfLine(0xe) }
-        if r != (i.sub & 1 != 0) { s.pointee.eip = i.imm }
+    case .jccB: if s.below != (i.sub & 1 != 0) { s.pointee.eip = i.imm }
+    case .jccE: if s.zf != (i.sub & 1 != 0) { s.pointee.eip = i.imm }
+    case .jccBE: if s.belowOrEqual != (i.sub & 1 != 0) { s.pointee.eip = i.imm }
+    case .jccS: if s.sf != (i.sub & 1 != 0) { s.pointee.eip = i.imm }
+    case .jccL: if s.less != (i.sub & 1 != 0) { s.pointee.eip = i.imm }
+    case .jccLE: if s.lessOrEqual != (i.sub & 1 != 0) { s.pointee.eip = i.imm }
     case .jmp: s.pointee.eip = i.imm
     case .jmpRM: s.jmpRM(i)
     case .call: s.callNear(i.imm, i.sz)
