@@ -73,6 +73,8 @@ public struct CPUState {
 
     /// Model-specific registers Gate implements.
     public var msr = MSRFile()
+    /// The last data or stack segment load that passed its checks (SegmentLoading.swift).
+    var segmentMemo = SegmentLoadMemo()
     /// Instructions retired. The time-stamp counter is this plus `tscOffset`, so runs
     /// are deterministic.
     public var retired: UInt64 = 0

@@ -58,6 +58,16 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             return true
         }
         guard let d = fetchDescriptor(selector) else { return false }
+        // The kernel's entry and exit code reload the same user data selector into DS
+        // and ES on every system call. The checks below depend only on the selector,
+        // CPL, the kind of register and the descriptor's bytes, which are read anew each
+        // time; when all of them match the last load that passed, so does the result.
+        let key = UInt32(selector) | UInt32(cpl) << 16 | (sreg == SegReg.ss.rawValue ? 1 << 18 : 0) | 1 << 19
+        let memo = pointee.segmentMemo
+        if memo.key == key && memo.low == d.low && memo.high == d.high {
+            segmentCache(sreg).pointee = memo.cache
+            return true
+        }
         let err = UInt32(selector & 0xfffc)
         if sreg == SegReg.ss.rawValue {
             // A writable data segment with RPL = DPL = CPL.
@@ -75,7 +85,11 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             guard d.present else { raise(11, err); return false }   // #NP
         }
         markAccessed(selector, d)
-        pointee.seg[sreg] = Self.cache(selector, d)
+        let cache = Self.cache(selector, d)
+        pointee.seg[sreg] = cache
+        // As the descriptor now reads in memory (accessed bit set, if its page is
+        // writable; if not, the next load misses and checks again).
+        pointee.segmentMemo = SegmentLoadMemo(key: key, low: d.low, high: d.high | 0x100, cache: cache)
         return true
     }
 
@@ -105,4 +119,13 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         pointee.readNeed = cpl == 3 ? PagePermission.userRead : PagePermission.kernelRead
         pointee.writeNeed = cpl == 3 ? PagePermission.userWrite : PagePermission.kernelWrite
     }
+}
+
+/// A data or stack segment load that passed its checks: the selector, CPL and register
+/// kind (`key`, 0 when empty), the descriptor's bytes and the cache they produced.
+struct SegmentLoadMemo {
+    var key: UInt32 = 0
+    var low: UInt32 = 0
+    var high: UInt32 = 0
+    var cache = SegmentCache()
 }
