@@ -9,10 +9,9 @@ import Darwin
 /// fills, everything is dropped and decoding starts over (QEMU's tb_flush). Pages that
 /// hold decoded code carry `PagePermission.code`, so writes to them find their way here.
 public final class BlockCache: CodeWriteObserver {
-    /// One decoded block: `count` instructions starting at `first` in the pool.
+    /// One decoded block: `count` instructions from `start` in the pool.
     struct Block {
         var eip: UInt32
-        var first: Int32
         var count: Int32
         /// The block's instructions in the pool, [start, end), and the EIP after its
         /// last one: what the run loop needs at every block, kept ready.
@@ -127,7 +126,7 @@ public final class BlockCache: CodeWriteObserver {
         }
         poolUsed += n
         let index = Int32(blockCount)
-        blocks[blockCount] = Block(eip: eip, first: Int32(first), count: Int32(n),
+        blocks[blockCount] = Block(eip: eip, count: Int32(n),
                                    start: pool + first, end: pool + first + n, endEIP: pool[first + n - 1].next,
                                    page: firstPage, lastPage: lastPage, valid: true)
         blockCount += 1
