@@ -4,33 +4,25 @@ import Glibc
 import Darwin
 #endif
 
-/// Decoded basic blocks, keyed by EIP. Instructions live in one flat pool of
-/// fixed-size structs; a direct-mapped table finds a block in one probe. When the pool
-/// fills, everything is dropped and decoding starts over (QEMU's tb_flush). Pages that
-/// hold decoded code carry `PagePermission.code`, so writes to them find their way here.
+/// Decoded basic blocks, keyed by EIP and CPL. Instructions live in one flat pool of
+/// fixed-size structs, each block followed by its tail (Dispatch/BlockTail.swift), which
+/// links it to the blocks that ran after it; a direct-mapped table finds a block in one
+/// probe. When the pool fills, everything is dropped and decoding starts over (QEMU's
+/// tb_flush). Pages that hold decoded code carry `PagePermission.code`, so writes to
+/// them find their way here.
 public final class BlockCache: CodeWriteObserver {
-    /// One decoded block: `count` instructions from `start` in the pool.
+    /// One decoded block: `count` instructions from `start` in the pool, then its tail.
     struct Block {
         var eip: UInt32
+        /// The privilege level it was decoded for and only ever runs at: links between
+        /// blocks then never need to check it (BlockTail.swift).
+        var cpl: UInt8
+        var valid: Bool
         var count: Int32
-        /// The block's instructions in the pool, [start, end), and the EIP after its
-        /// last one: what the run loop needs at every block, kept ready.
         var start: UnsafeMutablePointer<Instruction>
-        var end: UnsafeMutablePointer<Instruction>
-        var endEIP: UInt32
         /// First and last guest page the block's bytes occupy.
         var page: UInt32
         var lastPage: UInt32
-        var valid: Bool
-        /// The two blocks last run after this one, most recent first, for chaining
-        /// (-1: none). Two, because a conditional branch has two successors and a
-        /// function's `ret` often alternates between two callers.
-        var chain: Int32 = -1
-        var chainEIP: UInt32 = 0
-        var chainCPL: UInt8 = 0
-        var chain2: Int32 = -1
-        var chain2EIP: UInt32 = 0
-        var chain2CPL: UInt8 = 0
     }
 
     static let poolCapacity = 1 << 18
@@ -44,6 +36,8 @@ public final class BlockCache: CodeWriteObserver {
     let table: UnsafeMutablePointer<Int32>
     var poolUsed = 0
     var blockCount = 0
+    /// Counts flushes: a tail kept from before one points into reused pool memory.
+    private(set) var generation = 0
     /// Blocks registered per guest page, for invalidation.
     var blocksByPage: [UInt32: [Int32]] = [:]
     unowned let memory: GuestMemory
@@ -54,6 +48,11 @@ public final class BlockCache: CodeWriteObserver {
 
     init(memory: GuestMemory) {
         self.memory = memory
+        precondition(MemoryLayout<BlockTail>.stride == MemoryLayout<Instruction>.stride
+                     && MemoryLayout<BlockTail>.offset(of: \.op) == MemoryLayout<Instruction>.offset(of: \.op)
+                     && MemoryLayout<BlockTail>.offset(of: \.handler) == 0
+                     && MemoryLayout<Instruction>.offset(of: \.handler) == 0,
+                     "a block tail must fit an instruction's slot")
         pool = .allocate(capacity: BlockCache.poolCapacity)
         blocks = .allocate(capacity: BlockCache.blockCapacity)
         // Zero means an empty slot (entries are block index + 1), so the table can come
@@ -77,10 +76,10 @@ public final class BlockCache: CodeWriteObserver {
         Int((eip ^ (eip >> 13)) & UInt32(tableSize - 1))
     }
 
-    /// The cached block for `eip`, if any.
-    @inline(__always) func lookup(_ eip: UInt32) -> Int32 {
+    /// The cached block for `eip` at `cpl`, if any.
+    @inline(__always) func lookup(_ eip: UInt32, cpl: UInt8) -> Int32 {
         let b = table[BlockCache.slot(eip)] &- 1
-        if b >= 0 && blocks[Int(b)].eip == eip && blocks[Int(b)].valid { return b }
+        if b >= 0 && blocks[Int(b)].eip == eip && blocks[Int(b)].cpl == cpl && blocks[Int(b)].valid { return b }
         return -1
     }
 
@@ -93,11 +92,13 @@ public final class BlockCache: CodeWriteObserver {
         table.update(repeating: 0, count: BlockCache.tableSize)
         poolUsed = 0
         blockCount = 0
+        generation += 1
     }
 
-    /// Decodes the block at `eip` (linear address `linear`) and caches it.
+    /// Decodes the block at `eip` (linear address `linear`) for the current CPL and
+    /// caches it.
     func decode(_ s: UnsafeMutablePointer<CPUState>, eip: UInt32, linear: UInt32) -> Int32 {
-        if poolUsed + BlockCache.maxBlockLength > BlockCache.poolCapacity || blockCount == BlockCache.blockCapacity {
+        if poolUsed + BlockCache.maxBlockLength + 1 > BlockCache.poolCapacity || blockCount == BlockCache.blockCapacity {
             flush()
         }
         var decoder = Decoder(memory: s.pointee.mem, permissions: s.pointee.perm, need: s.pointee.readNeed)
@@ -109,12 +110,10 @@ public final class BlockCache: CodeWriteObserver {
         var n = 0
         while n < BlockCache.maxBlockLength {
             var ins = decoder.decode(eip: e, linear: l)
-            // rdtsc adds the instructions before it in the block to the retired count,
-            // which the run loop updates only when a block ends.
-            if ins.op == .rdtsc { ins.imm = UInt32(n) }
             // An instruction that cannot be fetched starts its own block, so the fault
             // is raised only if execution really reaches it.
             if ins.op == .fetchFault && n > 0 { break }
+            ins.pos = UInt8(n)
             pool[first + n] = ins
             n += 1
             let end = l &+ UInt32(ins.length) &- 1
@@ -124,11 +123,12 @@ public final class BlockCache: CodeWriteObserver {
             l &+= UInt32(ins.length)
             if l >> 12 != firstPage { break }
         }
-        poolUsed += n
+        UnsafeMutableRawPointer(pool + first + n).bindMemory(to: BlockTail.self, capacity: 1)
+            .initialize(to: BlockTail(after: pool[first + n - 1], count: n))
+        poolUsed += n + 1
         let index = Int32(blockCount)
-        blocks[blockCount] = Block(eip: eip, count: Int32(n),
-                                   start: pool + first, end: pool + first + n, endEIP: pool[first + n - 1].next,
-                                   page: firstPage, lastPage: lastPage, valid: true)
+        blocks[blockCount] = Block(eip: eip, cpl: s.pointee.cpl, valid: true, count: Int32(n), start: pool + first,
+                                   page: firstPage, lastPage: lastPage)
         blockCount += 1
         decodedBlocks += 1
         table[BlockCache.slot(eip)] = index + 1
@@ -145,6 +145,13 @@ public final class BlockCache: CodeWriteObserver {
     public func codeWritten(page: UInt32) {
         invalidations += 1
         guard let list = blocksByPage.removeValue(forKey: page) else { return }
-        for b in list { blocks[Int(b)].valid = false }
+        for b in list where blocks[Int(b)].valid {
+            blocks[Int(b)].valid = false
+            // Other blocks' tails may still link here: the first instruction now sends
+            // control back to the run loop (its other fields still give its EIP).
+            let head = blocks[Int(b)].start
+            head.pointee.handler = HandlerTable.invalidBlock
+            head.pointee.op = .invalidBlock
+        }
     }
 }

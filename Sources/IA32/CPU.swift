@@ -20,6 +20,8 @@ public final class CPU {
     public let state: UnsafeMutablePointer<CPUState>
     public let blocks: BlockCache
     public private(set) var model: CPUModel
+    /// One instruction and its tail, for `step`.
+    private let scratch: UnsafeMutablePointer<Instruction>
     /// Instructions retired since creation.
     public var instructionCount: UInt64 { state.pointee.retired }
 
@@ -29,6 +31,8 @@ public final class CPU {
         state = .allocate(capacity: 1)
         state.initialize(to: CPUState(memory: memory))
         blocks = BlockCache(memory: memory)
+        scratch = .allocate(capacity: 2)
+        scratch.initialize(repeating: Instruction(), count: 2)
         memory.codeObserver = blocks
         setModel(model)
         // A flat user-mode process, as Linux starts one.
@@ -47,6 +51,7 @@ public final class CPU {
     deinit {
         state.deinitialize(count: 1)
         state.deallocate()
+        scratch.deallocate()
     }
 
     /// User-mode emulation: `int n` through a DPL-3 gate stops `run` with
@@ -104,81 +109,65 @@ public final class CPU {
     // MARK: Running
 
     /// Runs until something needs the caller, or about `budget` instructions retire.
+    ///
+    /// Blocks run as chains of handlers that tail-call each other and follow the links
+    /// in block tails from one block to the next (Dispatch/). The chain returns here
+    /// only for an instruction that needs attention (an exception, a stop, a write to
+    /// decoded code, TF), when the budget runs out, or when a block is left for an EIP
+    /// its tail has no link for: then the next block is looked up (or decoded) and the
+    /// tail linked to it, so the next time control goes straight there.
     public func run(budget: Int = Int.max) -> StopReason {
         let s = state
-        var remaining = budget
         let cache = blocks
-        outer: while remaining > 0 {
-            // TF is noticed here: setting it raises `attention`, which leaves the block loop.
+        let retired = s.pointee.retired
+        let limit = budget <= 0 ? retired : (UInt64(budget) > UInt64.max &- retired ? UInt64.max : retired &+ UInt64(budget))
+        s.pointee.retireLimit = limit
+        // The tail the last chain left by, to link to the block that comes next.
+        var from: UnsafeMutablePointer<BlockTail>? = nil
+        var generation = cache.generation
+        while s.pointee.retired < limit {
+            // TF is noticed here: setting it raises `attention`, which leaves the chain.
             if _slowPath(s.pointee.eflagsRaw & EFLAGS.tf != 0) {
+                from = nil
                 let r = step()
-                remaining -= 1
                 if r != .budgetExhausted { return r }
                 continue
             }
-            var b = nextBlock(after: -1)
-            var block = cache.blocks + Int(b)
-            while true {
-                let first = block.pointee.start
-                var ip = first
-                let end = block.pointee.end
-                // Only a block's last instruction reads EIP (branches, calls, int,
-                // sysenter); the others cannot, so EIP is set once per block. A fault
-                // in the middle finds its own address from the instruction.
-                s.pointee.eip = block.pointee.endEIP
-                // An instruction that needs attention sets `runLimit` to 0, so this one
-                // comparison ends the block early as well as at its end.
-                s.pointee.runLimit = UInt(bitPattern: end)
-                repeat {
-                    execute(s, UnsafePointer(ip))
-                    ip += 1
-                } while UInt(bitPattern: ip) < s.pointee.runLimit
-                if _slowPath(s.pointee.attention) {
-                    let raised = ip - 1
-                    let executed = ip - first
-                    let start = raised.pointee.next &- UInt32(raised.pointee.length)
-                    // Unless a string instruction rewound itself to restart, carry on
-                    // after this instruction.
-                    if !(s.pointee.codeWritten && s.pointee.eip == start) && ip != end {
-                        s.pointee.eip = raised.pointee.next
-                    }
-                    if let stop = finishSlow(start: start, executed: executed) { return stop }
-                    // Self-modifying code or TF: start over from a fresh lookup.
-                    s.pointee.codeWritten = false
-                    remaining &-= executed
-                    continue outer
-                }
-                let executed = Int(block.pointee.count)
-                remaining &-= executed
-                s.pointee.retired &+= UInt64(executed)
-                if _slowPath(remaining <= 0) { break outer }
-                // Block chaining: the successor this block jumped to last time.
-                let c = block.pointee.chain, c2 = block.pointee.chain2
-                let eip = s.pointee.eip, cpl = s.pointee.cpl
-                if c >= 0 && block.pointee.chainEIP == eip && block.pointee.chainCPL == cpl
-                    && cache.blocks[Int(c)].valid {
-                    b = c
-                } else if c2 >= 0 && block.pointee.chain2EIP == eip && block.pointee.chain2CPL == cpl
-                    && cache.blocks[Int(c2)].valid {
-                    b = c2
-                } else {
-                    b = nextBlock(after: b)
-                }
-                block = cache.blocks + Int(b)
+            let block = cache.blocks + Int(enterBlock())
+            if let tail = from, cache.generation == generation {
+                tail.pointee.link(eip: s.pointee.eip, cpl: s.pointee.cpl, to: UnsafeRawPointer(block.pointee.start))
+            }
+            generation = cache.generation
+            let left = s.runChain(UnsafeRawPointer(block.pointee.start))
+            if _slowPath(s.pointee.attention) {
+                from = nil
+                if let stop = finishSlow(left.assumingMemoryBound(to: Instruction.self)) { return stop }
+                continue
+            }
+            // Left through a tail: the one after a terminator, or a fall-through tail
+            // itself. A block invalidated under a link leaves nothing to link.
+            let op = left.load(fromByteOffset: MemoryLayout<Instruction>.offset(of: \.op)!, as: Op.self)
+            if op == .blockTail {
+                from = UnsafeMutableRawPointer(mutating: left).assumingMemoryBound(to: BlockTail.self)
+            } else if op == .invalidBlock {
+                let head = left.assumingMemoryBound(to: Instruction.self)
+                s.pointee.eip = head.pointee.next &- UInt32(head.pointee.length)
+                from = nil
+            } else {
+                from = UnsafeMutableRawPointer(mutating: left + MemoryLayout<Instruction>.stride)
+                    .assumingMemoryBound(to: BlockTail.self)
             }
         }
         return .budgetExhausted
     }
 
-    /// Looks up (or decodes) the block at EIP and links `previous` to it, so the next
-    /// time the block loop follows the chain without the hash lookup and permission check.
+    /// The block at EIP for the current CPL: looked up, or decoded.
     @inline(never)
-    private func nextBlock(after previous: Int32) -> Int32 {
+    private func enterBlock() -> Int32 {
         let s = state
         let cache = blocks
         let eip = s.pointee.eip
-        let cpl = s.pointee.cpl
-        var b = cache.lookup(eip)
+        var b = cache.lookup(eip, cpl: s.pointee.cpl)
         if b >= 0 {
             // The page may have lost its permission since the block was decoded.
             let page = cache.blocks[Int(b)].page
@@ -186,24 +175,23 @@ public final class CPU {
             if _slowPath(s.pointee.perm[Int(page)] & need != need) { b = -1 }
         }
         if b < 0 { b = cache.decode(s, eip: eip, linear: s.pointee.seg.regs.1.base &+ eip) }
-        if previous >= 0 && cache.blocks[Int(previous)].valid {
-            let p = cache.blocks + Int(previous)
-            p.pointee.chain2 = p.pointee.chain
-            p.pointee.chain2EIP = p.pointee.chainEIP
-            p.pointee.chain2CPL = p.pointee.chainCPL
-            p.pointee.chain = b
-            p.pointee.chainEIP = eip
-            p.pointee.chainCPL = cpl
-        }
         return b
     }
 
-    /// After an instruction that faulted, stopped or modified code; nil means carry on
-    /// (self-modifying code: continue in a freshly decoded block).
-    private func finishSlow(start: UInt32, executed: Int) -> StopReason? {
+    /// After instruction `x` asked for attention: sets EIP as the instruction leaves it
+    /// and retires what ran; nil means carry on (self-modifying code: continue in a
+    /// freshly decoded block).
+    private func finishSlow(_ x: UnsafePointer<Instruction>) -> StopReason? {
         let s = state
-        var n = executed
         s.pointee.attention = false
+        let start = x.pointee.next &- UInt32(x.pointee.length)
+        // The instructions before it in its block, and itself unless it faulted.
+        var n = Int(x.pointee.pos) + 1
+        // A terminator set EIP itself; a string instruction that overwrote its own code
+        // put it back on itself; any other instruction is followed by the next one.
+        if !x.pointee.op.isTerminator && !s.pointee.restartInstruction { s.pointee.eip = x.pointee.next }
+        s.pointee.restartInstruction = false
+        s.pointee.codeWritten = false
         if s.pointee.fault.vector >= 0 {
             let f = s.pointee.fault
             s.pointee.fault = PendingFault()
@@ -229,20 +217,19 @@ public final class CPU {
         state.pointee.retired &+= UInt64(n)
     }
 
-    /// Decodes and executes exactly one instruction, bypassing the block cache.
-    /// With EFLAGS.TF set at its start, a #DB trap follows it, as on the hardware.
+    /// Decodes and executes exactly one instruction, bypassing the block cache: it runs
+    /// as a block of its own whose tail links nowhere. With EFLAGS.TF set at its start,
+    /// a #DB trap follows it, as on the hardware.
     public func step() -> StopReason {
         let s = state
         let tf = s.pointee.eflagsRaw & EFLAGS.tf != 0
         var i = decodeOne(at: s.pointee.eip)
-        let start = s.pointee.eip
-        s.pointee.eip = i.next
-        withUnsafePointer(to: &i) { execute(s, $0) }
+        i.pos = 0
+        scratch.pointee = i
+        UnsafeMutableRawPointer(scratch + 1).assumingMemoryBound(to: BlockTail.self).pointee = BlockTail(after: i, count: 1)
+        let left = s.runChain(UnsafeRawPointer(scratch))
         if s.pointee.attention {
-            s.pointee.codeWritten = false
-            if let r = finishSlow(start: start, executed: 1) { return r }
-        } else {
-            account(1)
+            if let r = finishSlow(left.assumingMemoryBound(to: Instruction.self)) { return r }
         }
         if tf {
             return .exception(PendingFault(vector: Vector.debug, errorCode: 0, isTrap: true, address: 0))

@@ -46,13 +46,14 @@ public struct CPUState {
     public var fault = PendingFault()
     /// Set when a write hit a page holding decoded code: the current block is stale.
     public var codeWritten: Bool = false
-    /// Set with any of `fault`, `stop` or `codeWritten` (`needAttention`).
+    /// Set with any of `fault`, `stop` or `codeWritten` (`needAttention`): the handler
+    /// returns to the run loop after this instruction instead of going on.
     public var attention: Bool = false
-    /// Where the run loop's inner loop stops: the address in the block pool just past
-    /// the current block, or 0 once an instruction needs attention. The loop compares
-    /// its instruction pointer with this one word per instruction, which serves as both
-    /// the end-of-block test and the attention test.
-    public var runLimit: UInt = 0
+    /// Set by a string instruction that stopped part way because it overwrote decoded
+    /// code: EIP stays on it, so the rest runs from freshly decoded bytes.
+    public var restartInstruction: Bool = false
+    /// `run` stops once `retired` reaches this; the blocks check it as they retire.
+    public var retireLimit: UInt64 = 0
 
     /// Why the interpreter must return to its caller after this instruction (`StopCode`).
     public var stop: StopCode = .none
@@ -178,7 +179,6 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     /// Makes the run loop stop after the current instruction and look at why.
     @inline(__always) func needAttention() {
         pointee.attention = true
-        pointee.runLimit = 0
     }
 
     /// Asks the run loop to return to its caller after this instruction.

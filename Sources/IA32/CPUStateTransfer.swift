@@ -22,5 +22,6 @@ extension CPU {
         state.pointee.stop = .none
         state.pointee.attention = false
         state.pointee.codeWritten = false
+        state.pointee.restartInstruction = false
     }
 }

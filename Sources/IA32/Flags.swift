@@ -204,7 +204,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         return r != (cc & 1 != 0)
     }
 
-    /// `condition` as a call, for handlers inside the run loop's switch.
+    /// `condition` as a call, for handlers that would rather not inline all eight.
     @inline(never)
     func conditionOutOfLine(_ cc: Int) -> Bool { condition(cc) }
 }

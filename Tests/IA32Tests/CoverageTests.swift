@@ -28,6 +28,8 @@ struct CoverageTests {
         .lidt: "privileged; #GP like lgdt", .lldt: "privileged", .ltr: "privileged", .lmsw: "privileged",
         .lar: "needs descriptors", .lsl: "needs descriptors", .verr: "needs descriptors", .verw: "needs descriptors",
         .x87: "X87CorpusTests: its own differential corpus in Corpus/x87 (ProcessorTests.x87Executes)",
+        .blockTail: "not an instruction: the record after a block (ThreadedDispatchTests)",
+        .invalidBlock: "not an instruction: marks a block code writes invalidated (ThreadedDispatchTests)",
     ]
 
     @Test func corpusReachesEveryHandler() throws {

@@ -87,6 +87,7 @@ public struct Decoder {
             f.length = 1
             f.next = eip &+ 1
             f.bits = Instruction.endsBlock
+            f.handler = HandlerTable.handler(f.op)
             return f
         }
         let length = cursor &- start
@@ -98,13 +99,16 @@ public struct Decoder {
             f.length = 15
             f.next = eip &+ 15
             f.bits = Instruction.endsBlock
+            f.handler = HandlerTable.handler(f.op)
             return f
         }
         i.length = UInt8(length)
         i.next = eip &+ length
         if lock && !lockAllowed() { i.op = .undefined }
         if lock { i.bits |= Instruction.lockPrefix } else { specialize() }
-        if i.op == .undefined { i.bits |= Instruction.endsBlock }
+        // A terminator's handler reads the block tail after it, so it must end its block.
+        if i.op == .undefined || i.op.isTerminator { i.bits |= Instruction.endsBlock }
+        i.handler = HandlerTable.handler(i.op)
         return i
     }
 

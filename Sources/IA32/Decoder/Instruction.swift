@@ -1,6 +1,6 @@
-/// What a decoded instruction does. The decoder picks the handler once; the executor
-/// switches over these literal cases (a jump table) and never re-reads the bytes.
-/// Cases group by the `Execute/` file that implements them.
+/// What a decoded instruction does. The decoder picks the operation once and stores
+/// its handler in the instruction (Dispatch/HandlerTable.swift); executing never
+/// re-reads the bytes. Cases group by the `Execute/` file that implements them.
 public enum Op: UInt8, CaseIterable, Sendable {
     // Invalid encodings and undecodable bytes.
     case undefined = 0          // #UD
@@ -66,11 +66,21 @@ public enum Op: UInt8, CaseIterable, Sendable {
     case lgdt, lidt, sgdt, sidt, lldt, sldt, ltr, str, smsw, lmsw, lar, lsl, verr, verw
     case privileged             // #GP(0) at CPL > 0 (in/out, mov crN, clts, invlpg…)
     case x87                    // x87 escapes, fwait, MMX, fxsave/fxrstor: X87/, form in `imm`
+
+    // Not instructions: the record after a block's last instruction (Dispatch/BlockTail.swift)
+    // and the mark left on the first instruction of a block that code writes invalidated.
+    case blockTail, invalidBlock
 }
 
 /// A decoded instruction: small, fixed-size, and complete, so executing it reads no
 /// instruction bytes. Register operands are indices; a memory operand is its parts.
-public struct Instruction: Sendable {
+///
+/// The first word is the handler that executes it, so the interpreter goes from one
+/// instruction to the next with a load and a jump (Dispatch/, direct threading). The
+/// layout is shared with `BlockTail`, which takes the same slot size in the block pool.
+public struct Instruction: @unchecked Sendable {
+    /// The C shim that runs this instruction (`HandlerTable`); set by the decoder.
+    public var handler: UnsafeRawPointer? = nil
     public var op: Op = .undefined
     /// Operand size in bytes: 1, 2 or 4.
     public var size: UInt8 = 4
@@ -89,6 +99,8 @@ public struct Instruction: Sendable {
     /// Segment of the memory operand (after overrides).
     public var seg: UInt8 = UInt8(SegReg.ds.rawValue)
     public var bits: UInt8 = 0
+    /// Position in its block: the instructions before it that retire with it.
+    public var pos: UInt8 = 0
     public var disp: UInt32 = 0
     public var imm: UInt32 = 0
     public var imm2: UInt32 = 0

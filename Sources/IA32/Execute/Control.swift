@@ -1,5 +1,6 @@
 /// jmp, jcc, call, ret, loop*, jecxz and the far transfers. Relative targets were
-/// resolved by the decoder; `eip` already points past the instruction on entry.
+/// resolved by the decoder. Those that push a return address find `eip` pointing past
+/// the instruction (their handlers in Dispatch/ControlHandlers.swift set it).
 extension UnsafeMutablePointer where Pointee == CPUState {
     @inline(__always) func callNear(_ target: UInt32, _ size: Int) {
         push(pointee.eip, size)
@@ -26,8 +27,9 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         pointee.eip = size == 2 ? target & 0xffff : target
     }
 
-    /// loop / loope / loopne (sub 2, 1, 0): the count register is CX under 0x67.
-    func loop(_ i: Ins) {
+    /// loop / loope / loopne (sub 2, 1, 0): whether the branch is taken. The count
+    /// register is CX under 0x67.
+    func loopTaken(_ i: Ins) -> Bool {
         let count: UInt32
         if i.addr16 {
             count = (r16(1) &- 1) & 0xffff
@@ -38,12 +40,11 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         }
         var taken = count != 0
         if i.sub == 1 { taken = taken && zf } else if i.sub == 0 { taken = taken && !zf }
-        if taken { pointee.eip = i.imm }
+        return taken
     }
 
-    func jecxz(_ i: Ins) {
-        let count = i.addr16 ? r16(1) : r32(1)
-        if count == 0 { pointee.eip = i.imm }
+    func jecxzTaken(_ i: Ins) -> Bool {
+        (i.addr16 ? r16(1) : r32(1)) == 0
     }
 
     // MARK: Far transfers (same privilege only)

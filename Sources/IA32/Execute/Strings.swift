@@ -121,6 +121,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             if _slowPath(pointee.codeWritten) {
                 // The string overwrote decoded code: stop here; EIP re-executes the rest.
                 pointee.eip = i.next &- UInt32(i.length)
+                pointee.restartInstruction = true
                 return
             }
         }

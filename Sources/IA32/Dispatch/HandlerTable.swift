@@ -1,0 +1,54 @@
+import IA32Dispatch
+
+/// The processor state as handlers see it.
+typealias State = UnsafeMutablePointer<CPUState>
+/// What a handler body returns: the next instruction to run, or nil to return to the
+/// run loop (see ThreadedDispatch.h).
+typealias Next = UnsafeRawPointer?
+
+extension UnsafePointer where Pointee == Instruction {
+    /// The instruction after this one in the block (or the block's tail).
+    @inline(__always) var successor: Next { UnsafeRawPointer(self + 1) }
+}
+
+extension UnsafeMutablePointer where Pointee == CPUState {
+    /// Goes on to the next instruction unless this one raised an exception, asked to
+    /// stop, wrote to decoded code or set TF: then the run loop takes over.
+    @inline(__always) func proceed(_ i: Ins) -> Next {
+        pointee.attention ? nil : i.successor
+    }
+
+    /// Runs the chain of handlers from `i` until one returns to the run loop; the
+    /// instruction (or tail) it left at.
+    @inline(__always) func runChain(_ i: UnsafeRawPointer) -> UnsafeRawPointer {
+        gate_run(UnsafeMutableRawPointer(self), i)!
+    }
+}
+
+/// Every operation's handler, the C shim around its Swift body (Dispatch/*Handlers.swift),
+/// as the address the decoder stores in each instruction.
+enum HandlerTable {
+    typealias Shim = @convention(c) (UnsafeMutableRawPointer?, UnsafeRawPointer?) -> UnsafeRawPointer?
+
+    /// Indexed by `Op.rawValue`.
+    static let table: UnsafeMutablePointer<UnsafeRawPointer> = {
+        let t = UnsafeMutablePointer<UnsafeRawPointer>.allocate(capacity: 256)
+        for op in Op.allCases {
+            guard let h = shim(op) else { fatalError("no handler for \(op)") }
+            t[Int(op.rawValue)] = unsafeBitCast(h, to: UnsafeRawPointer.self)
+        }
+        return t
+    }()
+
+    static let blockTail = handler(.blockTail)
+    static let invalidBlock = handler(.invalidBlock)
+
+    @inline(__always) static func handler(_ op: Op) -> UnsafeRawPointer { table[Int(op.rawValue)] }
+
+    /// Each family's file names its own shims (see `aluShim`); every `Op` must be in one,
+    /// which `HandlerTableTests` checks.
+    static func shim(_ op: Op) -> Shim? {
+        aluShim(op) ?? arithmeticShim(op) ?? dataMoveShim(op) ?? stackShim(op) ?? controlShim(op)
+            ?? systemShim(op) ?? blockEndShim(op)
+    }
+}

@@ -1,0 +1,93 @@
+import IA32Dispatch
+
+/// Handlers for the stack family (Execute/Stack.swift and the pushes and pops of
+/// Operands.swift).
+
+@_silgen_name("gate_exec_pushReg") @inline(__always)
+func exec_pushReg(_ s: State, _ i: Ins) -> Next { s.push(s.reg(Int(i.reg), i.sz), i.sz); return s.proceed(i) }
+
+@_silgen_name("gate_exec_popReg") @inline(__always)
+func exec_popReg(_ s: State, _ i: Ins) -> Next {
+    let v = s.pop(i.sz)
+    if _slowPath(s.faulted) { return nil }
+    s.setReg(Int(i.reg), i.sz, v)
+    return i.successor
+}
+
+@_silgen_name("gate_exec_push32R") @inline(__always)
+func exec_push32R(_ s: State, _ i: Ins) -> Next { s.push32(s.r32(Int(i.reg))); return s.proceed(i) }
+
+@_silgen_name("gate_exec_pop32R") @inline(__always)
+func exec_pop32R(_ s: State, _ i: Ins) -> Next {
+    let v = s.read(SegReg.ss.rawValue, s.esp, 4)
+    if _slowPath(s.faulted) { return nil }
+    // esp first: `pop %esp` loads the popped value, not the incremented pointer.
+    s.esp = s.esp &+ 4
+    s.setR32(Int(i.reg), v)
+    return i.successor
+}
+
+@_silgen_name("gate_exec_pushImm") @inline(__always)
+func exec_pushImm(_ s: State, _ i: Ins) -> Next { s.push(i.imm, i.sz); return s.proceed(i) }
+
+@_silgen_name("gate_exec_pushRM") @inline(__always)
+func exec_pushRM(_ s: State, _ i: Ins) -> Next {
+    let v = s.readRM(i)
+    if _slowPath(s.faulted) { return nil }
+    s.push(v, i.sz)
+    return s.proceed(i)
+}
+
+@_silgen_name("gate_exec_popRM") @inline(__always)
+func exec_popRM(_ s: State, _ i: Ins) -> Next { s.popRM(i); return s.proceed(i) }
+
+@_silgen_name("gate_exec_pushSreg") @inline(__always)
+func exec_pushSreg(_ s: State, _ i: Ins) -> Next { s.pushSreg(i); return s.proceed(i) }
+
+@_silgen_name("gate_exec_popSreg") @inline(__always)
+func exec_popSreg(_ s: State, _ i: Ins) -> Next { s.popSreg(i); return s.proceed(i) }
+
+@_silgen_name("gate_exec_pusha") @inline(__always)
+func exec_pusha(_ s: State, _ i: Ins) -> Next { s.pusha(i); return s.proceed(i) }
+
+@_silgen_name("gate_exec_popa") @inline(__always)
+func exec_popa(_ s: State, _ i: Ins) -> Next { s.popa(i); return s.proceed(i) }
+
+@_silgen_name("gate_exec_pushf") @inline(__always)
+func exec_pushf(_ s: State, _ i: Ins) -> Next { s.pushf(i); return s.proceed(i) }
+
+/// popf ends its block: setting TF must reach the run loop, which single-steps.
+@_silgen_name("gate_exec_popf") @inline(__always)
+func exec_popf(_ s: State, _ i: Ins) -> Next { s.popf(i); return s.proceed(i) }
+
+@_silgen_name("gate_exec_enter") @inline(__always)
+func exec_enter(_ s: State, _ i: Ins) -> Next { s.enter(i); return s.proceed(i) }
+
+@_silgen_name("gate_exec_leave") @inline(__always)
+func exec_leave(_ s: State, _ i: Ins) -> Next { s.leave(i); return s.proceed(i) }
+
+extension HandlerTable {
+    /// This file's shims. Naming them here, beside their bodies, compiles each shim into
+    /// the same LLVM module as its body, so the body inlines into it.
+    @inline(never)
+    static func stackShim(_ op: Op) -> Shim? {
+        switch op {
+        case .pushReg: return gate_tc_pushReg
+        case .popReg: return gate_tc_popReg
+        case .push32R: return gate_tc_push32R
+        case .pop32R: return gate_tc_pop32R
+        case .pushImm: return gate_tc_pushImm
+        case .pushRM: return gate_tc_pushRM
+        case .popRM: return gate_tc_popRM
+        case .pushSreg: return gate_tc_pushSreg
+        case .popSreg: return gate_tc_popSreg
+        case .pusha: return gate_tc_pusha
+        case .popa: return gate_tc_popa
+        case .pushf: return gate_tc_pushf
+        case .popf: return gate_tc_popf
+        case .enter: return gate_tc_enter
+        case .leave: return gate_tc_leave
+        default: return nil
+        }
+    }
+}
