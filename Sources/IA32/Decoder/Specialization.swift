@@ -8,6 +8,9 @@ extension Decoder {
     /// Called once per decoded instruction without a LOCK prefix (locked forms keep
     /// the general handlers, which do the read-modify-write as one step).
     mutating func specialize() {
+        // Memory operands with 16-bit addressing keep the general handlers, so the
+        // specialised ones compute 32-bit effective addresses without a test (`ea32`).
+        if i.isMemory && i.addr16 { return }
         switch i.op {
         case .aluRMReg, .aluRegRM, .aluRMImm:
             if i.size == 4 { specializeALU32() } else if i.size == 1 { specializeALU8() }

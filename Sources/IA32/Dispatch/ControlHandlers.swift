@@ -62,7 +62,12 @@ func exec_jmp(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: true) }
 
 @_silgen_name("gate_exec_call") @inline(__always)
 func exec_call(_ s: State, _ i: Ins) -> Next {
-    if i.size == 4 { s.push32(i.next) } else { s.push(i.next, i.sz) }
+    guard i.size == 4 && s.fastPush32(i.next) else { return slowPath }
+    return s.leaveBlock(i, taken: true)
+}
+@_silgen_name("gate_exec_slow_call") @inline(__always)
+func slow_call(_ s: State, _ i: Ins) -> Next {
+    s.push(i.next, i.sz)
     if _slowPath(s.faulted) { return nil }
     return s.leaveBlock(i, taken: true)
 }
@@ -80,7 +85,13 @@ func exec_callRM(_ s: State, _ i: Ins) -> Next {
 }
 
 @_silgen_name("gate_exec_ret") @inline(__always)
-func exec_ret(_ s: State, _ i: Ins) -> Next { s.ret(i, release: 0); return s.leaveAfter(i) }
+func exec_ret(_ s: State, _ i: Ins) -> Next {
+    guard i.size == 4, let target = s.fastPop32() else { return slowPath }
+    s.pointee.eip = target
+    return s.leaveBlockDynamic(i)
+}
+@_silgen_name("gate_exec_slow_ret") @inline(__always)
+func slow_ret(_ s: State, _ i: Ins) -> Next { s.ret(i, release: 0); return s.leaveAfter(i) }
 
 @_silgen_name("gate_exec_retImm") @inline(__always)
 func exec_retImm(_ s: State, _ i: Ins) -> Next { s.ret(i, release: i.imm); return s.leaveAfter(i) }

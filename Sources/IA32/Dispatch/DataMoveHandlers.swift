@@ -17,8 +17,16 @@ func exec_movRegRM(_ s: State, _ i: Ins) -> Next {
     return i.successor
 }
 
+/// mov r/m, imm: split for a 32-bit memory destination (the commonest form that
+/// reaches this general op).
 @_silgen_name("gate_exec_movRMImm") @inline(__always)
-func exec_movRMImm(_ s: State, _ i: Ins) -> Next { s.writeRM(i, i.imm); return s.proceed(i) }
+func exec_movRMImm(_ s: State, _ i: Ins) -> Next {
+    guard i.size == 4, i.isMemory, !i.addr16, let p = s.hostWrite(Int(i.seg), s.ea32(i), 4) else { return slowPath }
+    p.storeBytes(of: i.imm, as: UInt32.self)
+    return i.successor
+}
+@_silgen_name("gate_exec_slow_movRMImm") @inline(__always)
+func slow_movRMImm(_ s: State, _ i: Ins) -> Next { s.writeRM(i, i.imm); return s.proceed(i) }
 
 @_silgen_name("gate_exec_mov32RR") @inline(__always)
 func exec_mov32RR(_ s: State, _ i: Ins) -> Next { s.setR32(Int(i.reg), s.r32(Int(i.rm))); return i.successor }
@@ -26,9 +34,20 @@ func exec_mov32RR(_ s: State, _ i: Ins) -> Next { s.setR32(Int(i.reg), s.r32(Int
 @_silgen_name("gate_exec_mov32RI") @inline(__always)
 func exec_mov32RI(_ s: State, _ i: Ins) -> Next { s.setR32(Int(i.rm), i.imm); return i.successor }
 
-/// A load of `size` bytes into a 32-bit register, extended by `extend`.
+/// A load of `size` bytes into a 32-bit register, extended by `extend`: fast when it
+/// cannot fault.
 @inline(__always)
-func loadRegister(_ s: State, _ i: Ins, _ size: Int, _ extend: (UInt32) -> UInt32) -> Next {
+func loadRegister(_ s: State, _ i: Ins, _ size: UInt32, _ extend: (UInt32) -> UInt32) -> Next {
+    guard let p = s.hostRead(Int(i.seg), s.ea32(i), size) else { return slowPath }
+    let v = size == 4 ? p.loadUnaligned(as: UInt32.self)
+        : (size == 2 ? UInt32(p.loadUnaligned(as: UInt16.self)) : UInt32(p.load(as: UInt8.self)))
+    s.setR32(Int(i.reg), extend(v))
+    return i.successor
+}
+
+/// The same in general: a fault leaves the register alone.
+@inline(__always)
+func loadRegisterSlow(_ s: State, _ i: Ins, _ size: Int, _ extend: (UInt32) -> UInt32) -> Next {
     let v = s.read(Int(i.seg), s.ea(i), size)
     if _slowPath(s.faulted) { return nil }
     s.setR32(Int(i.reg), extend(v))
@@ -37,31 +56,81 @@ func loadRegister(_ s: State, _ i: Ins, _ size: Int, _ extend: (UInt32) -> UInt3
 
 @_silgen_name("gate_exec_mov32RM") @inline(__always)
 func exec_mov32RM(_ s: State, _ i: Ins) -> Next { loadRegister(s, i, 4) { $0 } }
+@_silgen_name("gate_exec_slow_mov32RM") @inline(__always)
+func slow_mov32RM(_ s: State, _ i: Ins) -> Next { loadRegisterSlow(s, i, 4) { $0 } }
+
+@_silgen_name("gate_exec_movzx8M32") @inline(__always)
+func exec_movzx8M32(_ s: State, _ i: Ins) -> Next { loadRegister(s, i, 1) { $0 } }
+@_silgen_name("gate_exec_slow_movzx8M32") @inline(__always)
+func slow_movzx8M32(_ s: State, _ i: Ins) -> Next { loadRegisterSlow(s, i, 1) { $0 } }
+
+@_silgen_name("gate_exec_movzx16M32") @inline(__always)
+func exec_movzx16M32(_ s: State, _ i: Ins) -> Next { loadRegister(s, i, 2) { $0 } }
+@_silgen_name("gate_exec_slow_movzx16M32") @inline(__always)
+func slow_movzx16M32(_ s: State, _ i: Ins) -> Next { loadRegisterSlow(s, i, 2) { $0 } }
+
+@_silgen_name("gate_exec_movsx8M32") @inline(__always)
+func exec_movsx8M32(_ s: State, _ i: Ins) -> Next {
+    loadRegister(s, i, 1) { UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: $0))) }
+}
+@_silgen_name("gate_exec_slow_movsx8M32") @inline(__always)
+func slow_movsx8M32(_ s: State, _ i: Ins) -> Next {
+    loadRegisterSlow(s, i, 1) { UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: $0))) }
+}
+
+@_silgen_name("gate_exec_movsx16M32") @inline(__always)
+func exec_movsx16M32(_ s: State, _ i: Ins) -> Next {
+    loadRegister(s, i, 2) { UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: $0))) }
+}
+@_silgen_name("gate_exec_slow_movsx16M32") @inline(__always)
+func slow_movsx16M32(_ s: State, _ i: Ins) -> Next {
+    loadRegisterSlow(s, i, 2) { UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: $0))) }
+}
+
+/// A store of `size` bytes of `v`: fast when it cannot fault or touch decoded code.
+@inline(__always)
+func storeMemory(_ s: State, _ i: Ins, _ size: UInt32, _ v: UInt32) -> Next {
+    guard let p = s.hostWrite(Int(i.seg), s.ea32(i), size) else { return slowPath }
+    if size == 4 { p.storeBytes(of: v, as: UInt32.self) } else { p.storeBytes(of: UInt8(truncatingIfNeeded: v), as: UInt8.self) }
+    return i.successor
+}
 
 @_silgen_name("gate_exec_mov32MR") @inline(__always)
-func exec_mov32MR(_ s: State, _ i: Ins) -> Next {
+func exec_mov32MR(_ s: State, _ i: Ins) -> Next { storeMemory(s, i, 4, s.r32(Int(i.reg))) }
+@_silgen_name("gate_exec_slow_mov32MR") @inline(__always)
+func slow_mov32MR(_ s: State, _ i: Ins) -> Next {
     s.write(Int(i.seg), s.ea(i), 4, s.r32(Int(i.reg)))
     return s.proceed(i)
 }
 
 @_silgen_name("gate_exec_mov8MR") @inline(__always)
-func exec_mov8MR(_ s: State, _ i: Ins) -> Next {
+func exec_mov8MR(_ s: State, _ i: Ins) -> Next { storeMemory(s, i, 1, s.r8(Int(i.reg))) }
+@_silgen_name("gate_exec_slow_mov8MR") @inline(__always)
+func slow_mov8MR(_ s: State, _ i: Ins) -> Next {
     s.write(Int(i.seg), s.ea(i), 1, s.r8(Int(i.reg)))
+    return s.proceed(i)
+}
+
+@_silgen_name("gate_exec_mov8MI") @inline(__always)
+func exec_mov8MI(_ s: State, _ i: Ins) -> Next { storeMemory(s, i, 1, i.imm) }
+@_silgen_name("gate_exec_slow_mov8MI") @inline(__always)
+func slow_mov8MI(_ s: State, _ i: Ins) -> Next {
+    s.write(Int(i.seg), s.ea(i), 1, i.imm)
     return s.proceed(i)
 }
 
 @_silgen_name("gate_exec_mov8RM") @inline(__always)
 func exec_mov8RM(_ s: State, _ i: Ins) -> Next {
+    guard let p = s.hostRead(Int(i.seg), s.ea32(i), 1) else { return slowPath }
+    s.setR8(Int(i.reg), UInt32(p.load(as: UInt8.self)))
+    return i.successor
+}
+@_silgen_name("gate_exec_slow_mov8RM") @inline(__always)
+func slow_mov8RM(_ s: State, _ i: Ins) -> Next {
     let v = s.read(Int(i.seg), s.ea(i), 1)
     if _slowPath(s.faulted) { return nil }
     s.setR8(Int(i.reg), v)
     return i.successor
-}
-
-@_silgen_name("gate_exec_mov8MI") @inline(__always)
-func exec_mov8MI(_ s: State, _ i: Ins) -> Next {
-    s.write(Int(i.seg), s.ea(i), 1, i.imm)
-    return s.proceed(i)
 }
 
 // MARK: movzx, movsx, lea
@@ -72,22 +141,6 @@ func exec_movzx8R32(_ s: State, _ i: Ins) -> Next { s.setR32(Int(i.reg), s.r8(In
 @_silgen_name("gate_exec_movzx16R32") @inline(__always)
 func exec_movzx16R32(_ s: State, _ i: Ins) -> Next { s.setR32(Int(i.reg), s.r16(Int(i.rm))); return i.successor }
 
-@_silgen_name("gate_exec_movzx8M32") @inline(__always)
-func exec_movzx8M32(_ s: State, _ i: Ins) -> Next { loadRegister(s, i, 1) { $0 } }
-
-@_silgen_name("gate_exec_movzx16M32") @inline(__always)
-func exec_movzx16M32(_ s: State, _ i: Ins) -> Next { loadRegister(s, i, 2) { $0 } }
-
-@_silgen_name("gate_exec_movsx8M32") @inline(__always)
-func exec_movsx8M32(_ s: State, _ i: Ins) -> Next {
-    loadRegister(s, i, 1) { UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: $0))) }
-}
-
-@_silgen_name("gate_exec_movsx16M32") @inline(__always)
-func exec_movsx16M32(_ s: State, _ i: Ins) -> Next {
-    loadRegister(s, i, 2) { UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: $0))) }
-}
-
 @_silgen_name("gate_exec_movzx") @inline(__always)
 func exec_movzx(_ s: State, _ i: Ins) -> Next { s.movzxsx(i, signExtend: false); return s.proceed(i) }
 
@@ -97,8 +150,9 @@ func exec_movsx(_ s: State, _ i: Ins) -> Next { s.movzxsx(i, signExtend: true); 
 @_silgen_name("gate_exec_lea") @inline(__always)
 func exec_lea(_ s: State, _ i: Ins) -> Next { s.setReg(Int(i.reg), i.sz, s.ea(i)); return i.successor }
 
+/// lea with a 32-bit destination and 32-bit addressing (the decoder's choice).
 @_silgen_name("gate_exec_lea32") @inline(__always)
-func exec_lea32(_ s: State, _ i: Ins) -> Next { s.setR32(Int(i.reg), s.ea(i)); return i.successor }
+func exec_lea32(_ s: State, _ i: Ins) -> Next { s.setR32(Int(i.reg), s.ea32(i)); return i.successor }
 
 // MARK: Exchanges
 

@@ -14,21 +14,51 @@ func exec_popReg(_ s: State, _ i: Ins) -> Next {
     return i.successor
 }
 
-@_silgen_name("gate_exec_push32R") @inline(__always)
-func exec_push32R(_ s: State, _ i: Ins) -> Next { s.push32(s.r32(Int(i.reg))); return s.proceed(i) }
+extension UnsafeMutablePointer where Pointee == CPUState {
+    /// A 32-bit push that cannot fault or touch decoded code; false leaves it undone.
+    @inline(__always) func fastPush32(_ v: UInt32) -> Bool {
+        let sp = esp &- 4
+        guard let p = hostStackWrite(sp, 4) else { return false }
+        p.storeBytes(of: v, as: UInt32.self)
+        esp = sp
+        return true
+    }
 
+    /// A 32-bit pop that cannot fault, or nil.
+    @inline(__always) func fastPop32() -> UInt32? {
+        let sp = esp
+        guard let p = hostRead(SegReg.ss.rawValue, sp, 4) else { return nil }
+        esp = sp &+ 4
+        return p.loadUnaligned(as: UInt32.self)
+    }
+}
+
+@_silgen_name("gate_exec_push32R") @inline(__always)
+func exec_push32R(_ s: State, _ i: Ins) -> Next { s.fastPush32(s.r32(Int(i.reg))) ? i.successor : slowPath }
+@_silgen_name("gate_exec_slow_push32R") @inline(__always)
+func slow_push32R(_ s: State, _ i: Ins) -> Next { s.push32(s.r32(Int(i.reg))); return s.proceed(i) }
+
+/// pop %r32. ESP moves before the register is written: `pop %esp` loads the popped
+/// value, not the incremented pointer.
 @_silgen_name("gate_exec_pop32R") @inline(__always)
 func exec_pop32R(_ s: State, _ i: Ins) -> Next {
+    guard let v = s.fastPop32() else { return slowPath }
+    s.setR32(Int(i.reg), v)
+    return i.successor
+}
+@_silgen_name("gate_exec_slow_pop32R") @inline(__always)
+func slow_pop32R(_ s: State, _ i: Ins) -> Next {
     let v = s.read(SegReg.ss.rawValue, s.esp, 4)
     if _slowPath(s.faulted) { return nil }
-    // esp first: `pop %esp` loads the popped value, not the incremented pointer.
     s.esp = s.esp &+ 4
     s.setR32(Int(i.reg), v)
     return i.successor
 }
 
 @_silgen_name("gate_exec_pushImm") @inline(__always)
-func exec_pushImm(_ s: State, _ i: Ins) -> Next { s.push(i.imm, i.sz); return s.proceed(i) }
+func exec_pushImm(_ s: State, _ i: Ins) -> Next { i.size == 4 && s.fastPush32(i.imm) ? i.successor : slowPath }
+@_silgen_name("gate_exec_slow_pushImm") @inline(__always)
+func slow_pushImm(_ s: State, _ i: Ins) -> Next { s.push(i.imm, i.sz); return s.proceed(i) }
 
 @_silgen_name("gate_exec_pushRM") @inline(__always)
 func exec_pushRM(_ s: State, _ i: Ins) -> Next {

@@ -41,42 +41,60 @@ typedef const void *(*gate_handler)(void *s, const void *i);
         __attribute__((musttail)) return GATE_NEXT_HANDLER(n)(s, n);                     \
     }
 
-// One shim per `Op` case, in the enum's order (Sources/IA32/Decoder/Instruction.swift).
-// Swift's exhaustive switch in Dispatch/HandlerTable.swift names each one, so an `Op`
-// without a shim does not compile and a shim without a Swift body does not link.
+/// Defines `gate_tc_NAME` for an operation with a fast body `gate_exec_NAME`, which has
+/// no calls in it (so its shim saves no registers), and a general body
+/// `gate_exec_slow_NAME`. The fast body returns GATE_SLOW when it cannot finish (a
+/// segment that is not flat, a page it may not touch, an access across pages…): the
+/// general body then runs the instruction from the start, in a shim of its own.
+#define GATE_SLOW ((const void *)1)
+#define GATE_SPLIT_HANDLER(name)                                                                \
+    __attribute__((noinline)) static const void *gate_tc_slow_##name(void *s, const void *i) { \
+        __attribute__((swiftcall)) const void *gate_exec_slow_##name(void *s, const void *i);  \
+        const void *n;                                                                          \
+        GATE_INLINE_CALL n = gate_exec_slow_##name(s, i);                                       \
+        if (__builtin_expect(n == 0, 0)) return i;                                              \
+        __attribute__((musttail)) return GATE_NEXT_HANDLER(n)(s, n);                            \
+    }                                                                                           \
+    static inline const void *gate_tc_##name(void *s, const void *i) {                         \
+        __attribute__((swiftcall)) const void *gate_exec_##name(void *s, const void *i);       \
+        const void *n;                                                                          \
+        GATE_INLINE_CALL n = gate_exec_##name(s, i);                                            \
+        if (__builtin_expect((uintptr_t)n <= 1, 0)) {                                           \
+            if (n) __attribute__((musttail)) return gate_tc_slow_##name(s, i);                  \
+            return i;                                                                           \
+        }                                                                                       \
+        __attribute__((musttail)) return GATE_NEXT_HANDLER(n)(s, n);                            \
+    }
+
+// One shim per `Op` case (Sources/IA32/Decoder/Instruction.swift). Each family's file in
+// Sources/IA32/Dispatch names its shims in a switch, and a test checks that every `Op` is
+// in one; a shim without its Swift body does not link.
 GATE_HANDLER(undefined) GATE_HANDLER(fetchFault) GATE_HANDLER(aluRMReg)
 GATE_HANDLER(aluRegRM) GATE_HANDLER(aluRMImm) GATE_HANDLER(add32RR) GATE_HANDLER(sub32RR)
 GATE_HANDLER(cmp32RR) GATE_HANDLER(xor32RR) GATE_HANDLER(and32RR) GATE_HANDLER(or32RR)
 GATE_HANDLER(add32RI) GATE_HANDLER(sub32RI) GATE_HANDLER(cmp32RI) GATE_HANDLER(and32RI)
-GATE_HANDLER(cmp32RM) GATE_HANDLER(cmp32MI) GATE_HANDLER(cmp32MR) GATE_HANDLER(add32RM)
-GATE_HANDLER(or32RI) GATE_HANDLER(xor32RI) GATE_HANDLER(sub32RM) GATE_HANDLER(and32RM)
-GATE_HANDLER(or32RM) GATE_HANDLER(xor32RM) GATE_HANDLER(adc32RR) GATE_HANDLER(sbb32RR)
-GATE_HANDLER(adc32RI) GATE_HANDLER(sbb32RI) GATE_HANDLER(alu32MR) GATE_HANDLER(alu32MI)
-GATE_HANDLER(cmp8MI) GATE_HANDLER(cmp8RR) GATE_HANDLER(inc) GATE_HANDLER(dec)
-GATE_HANDLER(inc32R) GATE_HANDLER(dec32R) GATE_HANDLER(neg) GATE_HANDLER(not)
-GATE_HANDLER(testRMReg) GATE_HANDLER(testRMImm) GATE_HANDLER(test32RR)
+GATE_HANDLER(or32RI) GATE_HANDLER(xor32RI) GATE_HANDLER(adc32RR) GATE_HANDLER(sbb32RR)
+GATE_HANDLER(adc32RI) GATE_HANDLER(sbb32RI) GATE_HANDLER(cmp8RR) GATE_HANDLER(inc)
+GATE_HANDLER(dec) GATE_HANDLER(inc32R) GATE_HANDLER(dec32R) GATE_HANDLER(neg)
+GATE_HANDLER(not) GATE_HANDLER(testRMReg) GATE_HANDLER(testRMImm) GATE_HANDLER(test32RR)
 GATE_HANDLER(shiftImm) GATE_HANDLER(shiftCL) GATE_HANDLER(shld) GATE_HANDLER(shrd)
 GATE_HANDLER(shl32RI) GATE_HANDLER(shr32RI) GATE_HANDLER(sar32RI) GATE_HANDLER(mul)
 GATE_HANDLER(imul1) GATE_HANDLER(div) GATE_HANDLER(idiv) GATE_HANDLER(imul2)
 GATE_HANDLER(imul3) GATE_HANDLER(imul32RR) GATE_HANDLER(imul32RRI) GATE_HANDLER(btReg)
 GATE_HANDLER(btImm) GATE_HANDLER(bsf) GATE_HANDLER(bsr) GATE_HANDLER(bswap)
-GATE_HANDLER(movRMReg) GATE_HANDLER(movRegRM) GATE_HANDLER(movRMImm) GATE_HANDLER(mov32RR)
-GATE_HANDLER(mov32RM) GATE_HANDLER(mov32MR) GATE_HANDLER(mov32RI) GATE_HANDLER(mov8MR)
-GATE_HANDLER(mov8RM) GATE_HANDLER(mov8MI) GATE_HANDLER(movzx8R32) GATE_HANDLER(movzx16R32)
-GATE_HANDLER(movzx8M32) GATE_HANDLER(movzx16M32) GATE_HANDLER(movsx8M32)
-GATE_HANDLER(movsx16M32) GATE_HANDLER(movzx) GATE_HANDLER(movsx) GATE_HANDLER(lea)
-GATE_HANDLER(lea32) GATE_HANDLER(xchg) GATE_HANDLER(xadd) GATE_HANDLER(cmpxchg)
-GATE_HANDLER(cmpxchg8b) GATE_HANDLER(cbw) GATE_HANDLER(cwd) GATE_HANDLER(lahf)
-GATE_HANDLER(sahf) GATE_HANDLER(xlat) GATE_HANDLER(salc) GATE_HANDLER(setcc)
-GATE_HANDLER(cmovcc) GATE_HANDLER(setccR) GATE_HANDLER(movRMSreg) GATE_HANDLER(movSregRM)
-GATE_HANDLER(loadFarPointer) GATE_HANDLER(arpl) GATE_HANDLER(bound) GATE_HANDLER(clc)
-GATE_HANDLER(stc) GATE_HANDLER(cmc) GATE_HANDLER(cld) GATE_HANDLER(std) GATE_HANDLER(cli)
-GATE_HANDLER(sti) GATE_HANDLER(nop) GATE_HANDLER(pushReg) GATE_HANDLER(popReg)
-GATE_HANDLER(pushImm) GATE_HANDLER(pushRM) GATE_HANDLER(popRM) GATE_HANDLER(pushSreg)
+GATE_HANDLER(movRMReg) GATE_HANDLER(movRegRM) GATE_HANDLER(mov32RR) GATE_HANDLER(mov32RI)
+GATE_HANDLER(movzx8R32) GATE_HANDLER(movzx16R32) GATE_HANDLER(movzx) GATE_HANDLER(movsx)
+GATE_HANDLER(lea) GATE_HANDLER(lea32) GATE_HANDLER(xchg) GATE_HANDLER(xadd)
+GATE_HANDLER(cmpxchg) GATE_HANDLER(cmpxchg8b) GATE_HANDLER(cbw) GATE_HANDLER(cwd)
+GATE_HANDLER(lahf) GATE_HANDLER(sahf) GATE_HANDLER(xlat) GATE_HANDLER(salc)
+GATE_HANDLER(setcc) GATE_HANDLER(cmovcc) GATE_HANDLER(setccR) GATE_HANDLER(movRMSreg)
+GATE_HANDLER(movSregRM) GATE_HANDLER(loadFarPointer) GATE_HANDLER(arpl) GATE_HANDLER(bound)
+GATE_HANDLER(clc) GATE_HANDLER(stc) GATE_HANDLER(cmc) GATE_HANDLER(cld) GATE_HANDLER(std)
+GATE_HANDLER(cli) GATE_HANDLER(sti) GATE_HANDLER(nop) GATE_HANDLER(pushReg)
+GATE_HANDLER(popReg) GATE_HANDLER(pushRM) GATE_HANDLER(popRM) GATE_HANDLER(pushSreg)
 GATE_HANDLER(popSreg) GATE_HANDLER(pusha) GATE_HANDLER(popa) GATE_HANDLER(pushf)
-GATE_HANDLER(popf) GATE_HANDLER(enter) GATE_HANDLER(leave) GATE_HANDLER(push32R)
-GATE_HANDLER(pop32R) GATE_HANDLER(jcc) GATE_HANDLER(jmp) GATE_HANDLER(jmpRM)
-GATE_HANDLER(call) GATE_HANDLER(callRM) GATE_HANDLER(ret) GATE_HANDLER(retImm)
+GATE_HANDLER(popf) GATE_HANDLER(enter) GATE_HANDLER(leave) GATE_HANDLER(jcc)
+GATE_HANDLER(jmp) GATE_HANDLER(jmpRM) GATE_HANDLER(callRM) GATE_HANDLER(retImm)
 GATE_HANDLER(loop) GATE_HANDLER(jecxz) GATE_HANDLER(jccB) GATE_HANDLER(jccE)
 GATE_HANDLER(jccBE) GATE_HANDLER(jccS) GATE_HANDLER(jccL) GATE_HANDLER(jccLE)
 GATE_HANDLER(jmpFar) GATE_HANDLER(callFar) GATE_HANDLER(jmpFarRM) GATE_HANDLER(callFarRM)
@@ -90,6 +108,17 @@ GATE_HANDLER(sgdt) GATE_HANDLER(sidt) GATE_HANDLER(lldt) GATE_HANDLER(sldt)
 GATE_HANDLER(ltr) GATE_HANDLER(str) GATE_HANDLER(smsw) GATE_HANDLER(lmsw) GATE_HANDLER(lar)
 GATE_HANDLER(lsl) GATE_HANDLER(verr) GATE_HANDLER(verw) GATE_HANDLER(privileged)
 GATE_HANDLER(x87) GATE_HANDLER(blockTail) GATE_HANDLER(invalidBlock)
+
+// Operations with a fast and a general body.
+GATE_SPLIT_HANDLER(mov32RM) GATE_SPLIT_HANDLER(mov32MR) GATE_SPLIT_HANDLER(mov8MR)
+GATE_SPLIT_HANDLER(mov8RM) GATE_SPLIT_HANDLER(mov8MI) GATE_SPLIT_HANDLER(movzx8M32)
+GATE_SPLIT_HANDLER(movzx16M32) GATE_SPLIT_HANDLER(movsx8M32) GATE_SPLIT_HANDLER(movsx16M32)
+GATE_SPLIT_HANDLER(cmp32RM) GATE_SPLIT_HANDLER(cmp32MR) GATE_SPLIT_HANDLER(cmp32MI)
+GATE_SPLIT_HANDLER(cmp8MI) GATE_SPLIT_HANDLER(add32RM) GATE_SPLIT_HANDLER(sub32RM)
+GATE_SPLIT_HANDLER(and32RM) GATE_SPLIT_HANDLER(or32RM) GATE_SPLIT_HANDLER(xor32RM)
+GATE_SPLIT_HANDLER(alu32MR) GATE_SPLIT_HANDLER(alu32MI) GATE_SPLIT_HANDLER(push32R)
+GATE_SPLIT_HANDLER(pop32R) GATE_SPLIT_HANDLER(pushImm) GATE_SPLIT_HANDLER(call)
+GATE_SPLIT_HANDLER(ret) GATE_SPLIT_HANDLER(movRMImm)
 
 /// Runs the chain of handlers that starts at instruction `i`; returns where it left.
 static inline const void *gate_run(void *s, const void *i) {

@@ -1,0 +1,50 @@
+/// The fast paths of memory access for handlers with a fast and a general body
+/// (GATE_SPLIT_HANDLER in ThreadedDispatch.h): the host address of an access that cannot
+/// fault or touch decoded code, or nil, and the fast body hands the instruction to its
+/// general body. Nothing here calls out of line, so a fast body saves no registers.
+
+/// What a fast body returns to have the general body run the instruction instead.
+let slowPath = UnsafeRawPointer(bitPattern: 1)
+
+extension UnsafeMutablePointer where Pointee == CPUState {
+    /// The effective address of a memory operand with 32-bit addressing: the decoder
+    /// gives the specialised forms no 0x67 operands (Decoder/Specialization.swift).
+    @inline(__always) func ea32(_ i: Ins) -> UInt32 {
+        i.disp &+ r32(Int(i.base)) &+ (r32(Int(i.index)) &<< UInt32(i.scale))
+    }
+
+    /// Where `size` bytes at offset `ea` of segment `seg` may be read: a flat segment
+    /// (a 4 GiB limit cannot be exceeded) and one readable page.
+    @inline(__always) func hostRead(_ seg: Int, _ ea: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
+        let c = segmentCache(seg)
+        let a = c.pointee.base &+ ea
+        let need = pointee.readNeed
+        guard c.pointee.limit == 0xffff_ffff, pointee.perm[Int(a &>> 12)] & need == need,
+              a & 0xfff <= 0x1000 &- size else { return nil }
+        return pointee.mem + Int(a)
+    }
+
+    /// Where `size` bytes at offset `ea` of segment `seg` may be written: a flat writable
+    /// data segment and one writable page that holds no decoded code.
+    @inline(__always) func hostWrite(_ seg: Int, _ ea: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
+        let c = segmentCache(seg)
+        let a = c.pointee.base &+ ea
+        let need = pointee.writeNeed
+        guard c.pointee.limit == 0xffff_ffff, c.pointee.type & 0xa == 0x2,
+              pointee.perm[Int(a &>> 12)] & (need | PagePermission.code) == need,
+              a & 0xfff <= 0x1000 &- size else { return nil }
+        return pointee.mem + Int(a)
+    }
+
+    /// Where a push of `size` bytes to `sp` may write. SS always holds a writable data
+    /// segment (loading anything else into it faults), so only its limit is checked.
+    @inline(__always) func hostStackWrite(_ sp: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
+        let c = segmentCache(SegReg.ss.rawValue)
+        let a = c.pointee.base &+ sp
+        let need = pointee.writeNeed
+        guard c.pointee.limit == 0xffff_ffff,
+              pointee.perm[Int(a &>> 12)] & (need | PagePermission.code) == need,
+              a & 0xfff <= 0x1000 &- size else { return nil }
+        return pointee.mem + Int(a)
+    }
+}
