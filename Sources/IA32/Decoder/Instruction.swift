@@ -67,6 +67,11 @@ public enum Op: UInt8, CaseIterable, Sendable {
     case privileged             // #GP(0) at CPL > 0 (in/out, mov crN, clts, invlpg…)
     case x87                    // x87 escapes, fwait, MMX, fxsave/fxrstor: X87/, form in `imm`
 
+    /// Flagless forms for instructions whose flags nothing reads (Decoder/FlagLiveness.swift).
+    case add32RRNF, sub32RRNF, xor32RRNF, and32RRNF, or32RRNF
+    case add32RINF, sub32RINF, and32RINF, or32RINF, xor32RINF
+    case shl32RINF, shr32RINF, sar32RINF, imul32RRNF, imul32RRINF, inc32RNF, dec32RNF
+
     // Not instructions: the record after a block's last instruction (Dispatch/BlockTail.swift)
     // and the mark left on the first instruction of a block that code writes invalidated.
     case blockTail, invalidBlock
