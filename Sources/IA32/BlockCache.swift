@@ -1,3 +1,4 @@
+import IA32Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -48,7 +49,8 @@ public final class BlockCache: CodeWriteObserver {
 
     init(memory: GuestMemory) {
         self.memory = memory
-        precondition(MemoryLayout<BlockTail>.stride == MemoryLayout<Instruction>.stride
+        precondition(MemoryLayout<Instruction>.stride == Int(GATE_INSTRUCTION_SIZE)
+                     && MemoryLayout<BlockTail>.stride == MemoryLayout<Instruction>.stride
                      && MemoryLayout<BlockTail>.offset(of: \.op) == MemoryLayout<Instruction>.offset(of: \.op)
                      && MemoryLayout<BlockTail>.offset(of: \.handler) == 0
                      && MemoryLayout<Instruction>.offset(of: \.handler) == 0,

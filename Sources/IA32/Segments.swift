@@ -4,14 +4,26 @@ public struct SegmentCache: Equatable, Sendable {
     public var selector: UInt16 = 0
     public var base: UInt32 = 0
     /// The last valid offset (byte granular, already scaled by G).
-    public var limit: UInt32 = 0xffff_ffff
+    public var limit: UInt32 = 0xffff_ffff { didSet { fast = SegmentCache.fastAccess(limit, type) } }
     /// False for a null selector in DS/ES/FS/GS: any access through it is #GP(0).
     public var usable: Bool = true
     public var dpl: UInt8 = 3
     /// The descriptor's type nibble (bit 3 code, bit 1 writable/readable).
-    public var type: UInt8 = 0x3
+    public var type: UInt8 = 0x3 { didSet { fast = SegmentCache.fastAccess(limit, type) } }
     /// The D/B bit: 32-bit code or stack segment.
     public var big: Bool = true
+    /// What the interpreter's fast paths may do through this segment without checks,
+    /// kept in step with `limit` and `type`: `fastRead` for a 4 GiB limit (no offset
+    /// can exceed it), plus `fastWrite` for a writable data segment.
+    public private(set) var fast: UInt8 = SegmentCache.fastRead | SegmentCache.fastWrite
+
+    public static let fastRead: UInt8 = 1
+    public static let fastWrite: UInt8 = 2
+
+    static func fastAccess(_ limit: UInt32, _ type: UInt8) -> UInt8 {
+        guard limit == 0xffff_ffff else { return 0 }
+        return type & 0xa == 0x2 ? fastRead | fastWrite : fastRead
+    }
 
     public init() {}
 
@@ -22,6 +34,7 @@ public struct SegmentCache: Equatable, Sendable {
         self.dpl = dpl
         self.type = type
         self.big = big
+        fast = SegmentCache.fastAccess(limit, type)
     }
 
     /// A flat 4 GiB segment, as Linux loads into CS, DS, ES and SS.

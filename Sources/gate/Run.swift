@@ -148,6 +148,7 @@ struct RunRequest {
         }
         if stats {
             let counts = Kernel.EntryPath.allCases.map { "\($0.rawValue) \(kernel.entries[$0, default: 0])" }
+            printError("gate: guest instructions retired: \(kernel.instructionsRetired)")
             printError("gate: system calls by entry path: \(counts.joined(separator: ", "))")
             if !kernel.unimplemented.isEmpty {
                 let list = kernel.unimplemented.sorted().map(String.init).joined(separator: ", ")

@@ -123,10 +123,10 @@ func exec_sbb32RI(_ s: State, _ i: Ins) -> Next {
 
 /// `op reg, mem`, fast: a read that cannot fault.
 @inline(__always)
-func registerFromMemory(_ s: State, _ i: Ins, _ f: (UInt32, UInt32) -> UInt32) -> Next {
-    guard let p = s.hostRead(Int(i.seg), s.ea32(i), 4) else { return slowPath }
+func registerFromMemory(_ s: State, _ i: Ins, _ f: (UInt32, UInt32) -> UInt32) -> Bool {
+    guard let p = s.hostRead(Int(i.seg), s.ea32(i), 4) else { return false }
     s.setR32(Int(i.reg), f(s.r32(Int(i.reg)), p.loadUnaligned(as: UInt32.self)))
-    return i.successor
+    return true
 }
 
 /// `op reg, mem`, general: a fault leaves the register and flags alone.
@@ -139,83 +139,86 @@ func registerFromMemorySlow(_ s: State, _ i: Ins, _ f: (UInt32, UInt32) -> UInt3
 }
 
 @_silgen_name("gate_exec_add32RM") @inline(__always)
-func exec_add32RM(_ s: State, _ i: Ins) -> Next { registerFromMemory(s, i) { s.add32($0, $1) } }
+func exec_add32RM(_ s: State, _ i: Ins) -> Bool { registerFromMemory(s, i) { s.add32($0, $1) } }
 @_silgen_name("gate_exec_slow_add32RM") @inline(__always)
 func slow_add32RM(_ s: State, _ i: Ins) -> Next { registerFromMemorySlow(s, i) { s.add32($0, $1) } }
 
 @_silgen_name("gate_exec_sub32RM") @inline(__always)
-func exec_sub32RM(_ s: State, _ i: Ins) -> Next { registerFromMemory(s, i) { s.sub32($0, $1) } }
+func exec_sub32RM(_ s: State, _ i: Ins) -> Bool { registerFromMemory(s, i) { s.sub32($0, $1) } }
 @_silgen_name("gate_exec_slow_sub32RM") @inline(__always)
 func slow_sub32RM(_ s: State, _ i: Ins) -> Next { registerFromMemorySlow(s, i) { s.sub32($0, $1) } }
 
 @_silgen_name("gate_exec_and32RM") @inline(__always)
-func exec_and32RM(_ s: State, _ i: Ins) -> Next { registerFromMemory(s, i) { s.logic32($0 & $1) } }
+func exec_and32RM(_ s: State, _ i: Ins) -> Bool { registerFromMemory(s, i) { s.logic32($0 & $1) } }
 @_silgen_name("gate_exec_slow_and32RM") @inline(__always)
 func slow_and32RM(_ s: State, _ i: Ins) -> Next { registerFromMemorySlow(s, i) { s.logic32($0 & $1) } }
 
 @_silgen_name("gate_exec_or32RM") @inline(__always)
-func exec_or32RM(_ s: State, _ i: Ins) -> Next { registerFromMemory(s, i) { s.logic32($0 | $1) } }
+func exec_or32RM(_ s: State, _ i: Ins) -> Bool { registerFromMemory(s, i) { s.logic32($0 | $1) } }
 @_silgen_name("gate_exec_slow_or32RM") @inline(__always)
 func slow_or32RM(_ s: State, _ i: Ins) -> Next { registerFromMemorySlow(s, i) { s.logic32($0 | $1) } }
 
 @_silgen_name("gate_exec_xor32RM") @inline(__always)
-func exec_xor32RM(_ s: State, _ i: Ins) -> Next { registerFromMemory(s, i) { s.logic32($0 ^ $1) } }
+func exec_xor32RM(_ s: State, _ i: Ins) -> Bool { registerFromMemory(s, i) { s.logic32($0 ^ $1) } }
 @_silgen_name("gate_exec_slow_xor32RM") @inline(__always)
 func slow_xor32RM(_ s: State, _ i: Ins) -> Next { registerFromMemorySlow(s, i) { s.logic32($0 ^ $1) } }
 
-/// A compare with a memory operand: reads it (fast or general) and records the flags.
+/// A compare with a memory operand, fast: a read that cannot fault.
 @inline(__always)
-func compareMemory(_ s: State, _ i: Ins, size: UInt32, fast: Bool, _ f: (UInt32) -> Void) -> Next {
-    if fast {
-        guard let p = s.hostRead(Int(i.seg), s.ea32(i), size) else { return slowPath }
-        f(size == 4 ? p.loadUnaligned(as: UInt32.self) : UInt32(p.load(as: UInt8.self)))
-    } else {
-        let v = s.read(Int(i.seg), s.ea(i), Int(size))
-        if _slowPath(s.faulted) { return nil }
-        f(v)
-    }
+func compareMemory(_ s: State, _ i: Ins, size: UInt32, _ f: (UInt32) -> Void) -> Bool {
+    guard let p = s.hostRead(Int(i.seg), s.ea32(i), size) else { return false }
+    f(size == 4 ? p.loadUnaligned(as: UInt32.self) : UInt32(p.load(as: UInt8.self)))
+    return true
+}
+
+/// The same in general: a fault leaves the flags alone.
+@inline(__always)
+func compareMemorySlow(_ s: State, _ i: Ins, size: Int, _ f: (UInt32) -> Void) -> Next {
+    let v = s.read(Int(i.seg), s.ea(i), size)
+    if _slowPath(s.faulted) { return nil }
+    f(v)
     return i.successor
 }
 
 @_silgen_name("gate_exec_cmp32RM") @inline(__always)
-func exec_cmp32RM(_ s: State, _ i: Ins) -> Next { compareMemory(s, i, size: 4, fast: true) { _ = s.sub32(s.r32(Int(i.reg)), $0) } }
+func exec_cmp32RM(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, size: 4) { _ = s.sub32(s.r32(Int(i.reg)), $0) } }
 @_silgen_name("gate_exec_slow_cmp32RM") @inline(__always)
-func slow_cmp32RM(_ s: State, _ i: Ins) -> Next { compareMemory(s, i, size: 4, fast: false) { _ = s.sub32(s.r32(Int(i.reg)), $0) } }
+func slow_cmp32RM(_ s: State, _ i: Ins) -> Next { compareMemorySlow(s, i, size: 4) { _ = s.sub32(s.r32(Int(i.reg)), $0) } }
 
 @_silgen_name("gate_exec_cmp32MR") @inline(__always)
-func exec_cmp32MR(_ s: State, _ i: Ins) -> Next { compareMemory(s, i, size: 4, fast: true) { _ = s.sub32($0, s.r32(Int(i.reg))) } }
+func exec_cmp32MR(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, size: 4) { _ = s.sub32($0, s.r32(Int(i.reg))) } }
 @_silgen_name("gate_exec_slow_cmp32MR") @inline(__always)
-func slow_cmp32MR(_ s: State, _ i: Ins) -> Next { compareMemory(s, i, size: 4, fast: false) { _ = s.sub32($0, s.r32(Int(i.reg))) } }
+func slow_cmp32MR(_ s: State, _ i: Ins) -> Next { compareMemorySlow(s, i, size: 4) { _ = s.sub32($0, s.r32(Int(i.reg))) } }
 
 @_silgen_name("gate_exec_cmp32MI") @inline(__always)
-func exec_cmp32MI(_ s: State, _ i: Ins) -> Next { compareMemory(s, i, size: 4, fast: true) { _ = s.sub32($0, i.imm) } }
+func exec_cmp32MI(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, size: 4) { _ = s.sub32($0, i.imm) } }
 @_silgen_name("gate_exec_slow_cmp32MI") @inline(__always)
-func slow_cmp32MI(_ s: State, _ i: Ins) -> Next { compareMemory(s, i, size: 4, fast: false) { _ = s.sub32($0, i.imm) } }
+func slow_cmp32MI(_ s: State, _ i: Ins) -> Next { compareMemorySlow(s, i, size: 4) { _ = s.sub32($0, i.imm) } }
 
 @_silgen_name("gate_exec_cmp8MI") @inline(__always)
-func exec_cmp8MI(_ s: State, _ i: Ins) -> Next {
-    compareMemory(s, i, size: 1, fast: true) { s.setFlags(.sub, 1, dst: $0, src: i.imm, res: ($0 &- i.imm) & 0xff) }
+func exec_cmp8MI(_ s: State, _ i: Ins) -> Bool {
+    compareMemory(s, i, size: 1) { s.setFlags(.sub, 1, dst: $0, src: i.imm, res: ($0 &- i.imm) & 0xff) }
 }
 @_silgen_name("gate_exec_slow_cmp8MI") @inline(__always)
 func slow_cmp8MI(_ s: State, _ i: Ins) -> Next {
-    compareMemory(s, i, size: 1, fast: false) { s.setFlags(.sub, 1, dst: $0, src: i.imm, res: ($0 &- i.imm) & 0xff) }
+    compareMemorySlow(s, i, size: 1) { s.setFlags(.sub, 1, dst: $0, src: i.imm, res: ($0 &- i.imm) & 0xff) }
 }
 
 /// `op mem32, src` for add, or, and, sub, xor, fast: one page, writable, no code.
 @inline(__always)
-func modifyMemory32(_ s: State, _ i: Ins, _ src: UInt32) -> Next {
-    guard let p = s.hostWrite(Int(i.seg), s.ea32(i), 4) else { return slowPath }
+func modifyMemory32(_ s: State, _ i: Ins, _ src: UInt32) -> Bool {
+    guard let p = s.hostWrite(Int(i.seg), s.ea32(i), 4) else { return false }
     p.storeBytes(of: s.alu32(i.sub, p.loadUnaligned(as: UInt32.self), src), as: UInt32.self)
-    return i.successor
+    return true
 }
 
 @_silgen_name("gate_exec_alu32MR") @inline(__always)
-func exec_alu32MR(_ s: State, _ i: Ins) -> Next { modifyMemory32(s, i, s.r32(Int(i.reg))) }
+func exec_alu32MR(_ s: State, _ i: Ins) -> Bool { modifyMemory32(s, i, s.r32(Int(i.reg))) }
 @_silgen_name("gate_exec_slow_alu32MR") @inline(__always)
 func slow_alu32MR(_ s: State, _ i: Ins) -> Next { s.alu32Memory(i, s.r32(Int(i.reg))); return s.proceed(i) }
 
 @_silgen_name("gate_exec_alu32MI") @inline(__always)
-func exec_alu32MI(_ s: State, _ i: Ins) -> Next { modifyMemory32(s, i, i.imm) }
+func exec_alu32MI(_ s: State, _ i: Ins) -> Bool { modifyMemory32(s, i, i.imm) }
 @_silgen_name("gate_exec_slow_alu32MI") @inline(__always)
 func slow_alu32MI(_ s: State, _ i: Ins) -> Next { s.alu32Memory(i, i.imm); return s.proceed(i) }
 

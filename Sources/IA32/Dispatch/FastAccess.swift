@@ -3,7 +3,8 @@
 /// fault or touch decoded code, or nil, and the fast body hands the instruction to its
 /// general body. Nothing here calls out of line, so a fast body saves no registers.
 
-/// What a fast body returns to have the general body run the instruction instead.
+/// What a terminator's fast body returns to have the general body run the instruction
+/// instead (GATE_SLOW); other fast bodies return false.
 let slowPath = UnsafeRawPointer(bitPattern: 1)
 
 extension UnsafeMutablePointer where Pointee == CPUState {
@@ -19,7 +20,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         let c = segmentCache(seg)
         let a = c.pointee.base &+ ea
         let need = pointee.readNeed
-        guard c.pointee.limit == 0xffff_ffff, pointee.perm[Int(a &>> 12)] & need == need,
+        guard c.pointee.fast & SegmentCache.fastRead != 0, pointee.perm[Int(a &>> 12)] & need == need,
               a & 0xfff <= 0x1000 &- size else { return nil }
         return pointee.mem + Int(a)
     }
@@ -30,7 +31,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         let c = segmentCache(seg)
         let a = c.pointee.base &+ ea
         let need = pointee.writeNeed
-        guard c.pointee.limit == 0xffff_ffff, c.pointee.type & 0xa == 0x2,
+        guard c.pointee.fast & SegmentCache.fastWrite != 0,
               pointee.perm[Int(a &>> 12)] & (need | PagePermission.code) == need,
               a & 0xfff <= 0x1000 &- size else { return nil }
         return pointee.mem + Int(a)

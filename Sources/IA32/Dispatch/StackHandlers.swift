@@ -34,17 +34,17 @@ extension UnsafeMutablePointer where Pointee == CPUState {
 }
 
 @_silgen_name("gate_exec_push32R") @inline(__always)
-func exec_push32R(_ s: State, _ i: Ins) -> Next { s.fastPush32(s.r32(Int(i.reg))) ? i.successor : slowPath }
+func exec_push32R(_ s: State, _ i: Ins) -> Bool { s.fastPush32(s.r32(Int(i.reg))) }
 @_silgen_name("gate_exec_slow_push32R") @inline(__always)
 func slow_push32R(_ s: State, _ i: Ins) -> Next { s.push32(s.r32(Int(i.reg))); return s.proceed(i) }
 
 /// pop %r32. ESP moves before the register is written: `pop %esp` loads the popped
 /// value, not the incremented pointer.
 @_silgen_name("gate_exec_pop32R") @inline(__always)
-func exec_pop32R(_ s: State, _ i: Ins) -> Next {
-    guard let v = s.fastPop32() else { return slowPath }
+func exec_pop32R(_ s: State, _ i: Ins) -> Bool {
+    guard let v = s.fastPop32() else { return false }
     s.setR32(Int(i.reg), v)
-    return i.successor
+    return true
 }
 @_silgen_name("gate_exec_slow_pop32R") @inline(__always)
 func slow_pop32R(_ s: State, _ i: Ins) -> Next {
@@ -56,7 +56,7 @@ func slow_pop32R(_ s: State, _ i: Ins) -> Next {
 }
 
 @_silgen_name("gate_exec_pushImm") @inline(__always)
-func exec_pushImm(_ s: State, _ i: Ins) -> Next { i.size == 4 && s.fastPush32(i.imm) ? i.successor : slowPath }
+func exec_pushImm(_ s: State, _ i: Ins) -> Bool { i.size == 4 && s.fastPush32(i.imm) }
 @_silgen_name("gate_exec_slow_pushImm") @inline(__always)
 func slow_pushImm(_ s: State, _ i: Ins) -> Next { s.push(i.imm, i.sz); return s.proceed(i) }
 

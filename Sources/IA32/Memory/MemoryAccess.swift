@@ -171,7 +171,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     /// so only the page is checked; the others take `linear`'s full checks.
     @inline(__always) func read(_ seg: Int, _ ea: UInt32, _ size: Int) -> UInt32 {
         let s = segmentCache(seg)
-        if _fastPath(s.pointee.limit == 0xffff_ffff) { return readL(s.pointee.base &+ ea, size) }
+        if _fastPath(s.pointee.fast & SegmentCache.fastRead != 0) { return readL(s.pointee.base &+ ea, size) }
         return readSegmented(seg, ea, size)
     }
 
@@ -179,7 +179,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     /// once the instruction has faulted, so a fault never leaves half an instruction done.
     @inline(__always) func write(_ seg: Int, _ ea: UInt32, _ size: Int, _ v: UInt32) {
         let s = segmentCache(seg)
-        if _fastPath(s.pointee.limit == 0xffff_ffff && s.pointee.type & 0xa == 0x2 && !faulted) {
+        if _fastPath(s.pointee.fast & SegmentCache.fastWrite != 0 && !faulted) {
             writeL(s.pointee.base &+ ea, size, v)
             return
         }

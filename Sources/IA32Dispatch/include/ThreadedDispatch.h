@@ -41,29 +41,51 @@ typedef const void *(*gate_handler)(void *s, const void *i);
         __attribute__((musttail)) return GATE_NEXT_HANDLER(n)(s, n);                     \
     }
 
-/// Defines `gate_tc_NAME` for an operation with a fast body `gate_exec_NAME`, which has
-/// no calls in it (so its shim saves no registers), and a general body
-/// `gate_exec_slow_NAME`. The fast body returns GATE_SLOW when it cannot finish (a
-/// segment that is not flat, a page it may not touch, an access across pages…): the
-/// general body then runs the instruction from the start, in a shim of its own.
-#define GATE_SLOW ((const void *)1)
-#define GATE_SPLIT_HANDLER(name)                                                                \
+/// The size of an instruction (and of a block tail) in the block pool; the Swift side
+/// checks it against `MemoryLayout<Instruction>.stride`.
+#define GATE_INSTRUCTION_SIZE 40
+
+/// The general body's shim for an operation with a fast and a general body: never
+/// inlined, so the fast shim that tail-calls it saves no registers.
+#define GATE_SLOW_SHIM(name)                                                                    \
     __attribute__((noinline)) static const void *gate_tc_slow_##name(void *s, const void *i) { \
         __attribute__((swiftcall)) const void *gate_exec_slow_##name(void *s, const void *i);  \
         const void *n;                                                                          \
         GATE_INLINE_CALL n = gate_exec_slow_##name(s, i);                                       \
         if (__builtin_expect(n == 0, 0)) return i;                                              \
         __attribute__((musttail)) return GATE_NEXT_HANDLER(n)(s, n);                            \
-    }                                                                                           \
-    static inline const void *gate_tc_##name(void *s, const void *i) {                         \
-        __attribute__((swiftcall)) const void *gate_exec_##name(void *s, const void *i);       \
-        const void *n;                                                                          \
-        GATE_INLINE_CALL n = gate_exec_##name(s, i);                                            \
-        if (__builtin_expect((uintptr_t)n <= 1, 0)) {                                           \
-            if (n) __attribute__((musttail)) return gate_tc_slow_##name(s, i);                  \
-            return i;                                                                           \
-        }                                                                                       \
-        __attribute__((musttail)) return GATE_NEXT_HANDLER(n)(s, n);                            \
+    }
+
+/// Defines `gate_tc_NAME` for an operation with a fast body `gate_exec_NAME`, which has
+/// no calls in it (so its shim saves no registers), and a general body
+/// `gate_exec_slow_NAME`. The fast body returns false when it cannot finish (a segment
+/// that is not flat, a page it may not touch, an access across pages…): the general
+/// body then runs the instruction from the start. Otherwise the next instruction follows.
+#define GATE_SPLIT_HANDLER(name)                                                          \
+    GATE_SLOW_SHIM(name)                                                                  \
+    static inline const void *gate_tc_##name(void *s, const void *i) {                   \
+        __attribute__((swiftcall)) _Bool gate_exec_##name(void *s, const void *i);       \
+        _Bool done;                                                                       \
+        GATE_INLINE_CALL done = gate_exec_##name(s, i);                                   \
+        if (__builtin_expect(!done, 0)) __attribute__((musttail)) return gate_tc_slow_##name(s, i); \
+        const void *n = (const char *)i + GATE_INSTRUCTION_SIZE;                          \
+        __attribute__((musttail)) return GATE_NEXT_HANDLER(n)(s, n);                      \
+    }
+
+/// The same for a terminator, whose fast body returns where to go (null: the run loop)
+/// or GATE_SLOW for the general body.
+#define GATE_SLOW ((const void *)1)
+#define GATE_SPLIT_TERMINATOR(name)                                                       \
+    GATE_SLOW_SHIM(name)                                                                  \
+    static inline const void *gate_tc_##name(void *s, const void *i) {                   \
+        __attribute__((swiftcall)) const void *gate_exec_##name(void *s, const void *i); \
+        const void *n;                                                                    \
+        GATE_INLINE_CALL n = gate_exec_##name(s, i);                                      \
+        if (__builtin_expect((uintptr_t)n <= 1, 0)) {                                     \
+            if (n) __attribute__((musttail)) return gate_tc_slow_##name(s, i);            \
+            return i;                                                                     \
+        }                                                                                 \
+        __attribute__((musttail)) return GATE_NEXT_HANDLER(n)(s, n);                      \
     }
 
 // One shim per `Op` case (Sources/IA32/Decoder/Instruction.swift). Each family's file in
@@ -122,8 +144,8 @@ GATE_SPLIT_HANDLER(cmp32RM) GATE_SPLIT_HANDLER(cmp32MR) GATE_SPLIT_HANDLER(cmp32
 GATE_SPLIT_HANDLER(cmp8MI) GATE_SPLIT_HANDLER(add32RM) GATE_SPLIT_HANDLER(sub32RM)
 GATE_SPLIT_HANDLER(and32RM) GATE_SPLIT_HANDLER(or32RM) GATE_SPLIT_HANDLER(xor32RM)
 GATE_SPLIT_HANDLER(alu32MR) GATE_SPLIT_HANDLER(alu32MI) GATE_SPLIT_HANDLER(push32R)
-GATE_SPLIT_HANDLER(pop32R) GATE_SPLIT_HANDLER(pushImm) GATE_SPLIT_HANDLER(call)
-GATE_SPLIT_HANDLER(ret) GATE_SPLIT_HANDLER(movRMImm)
+GATE_SPLIT_HANDLER(pop32R) GATE_SPLIT_HANDLER(pushImm) GATE_SPLIT_TERMINATOR(call)
+GATE_SPLIT_TERMINATOR(ret) GATE_SPLIT_HANDLER(movRMImm)
 
 /// Runs the chain of handlers that starts at instruction `i`; returns where it left.
 static inline const void *gate_run(void *s, const void *i) {

@@ -74,6 +74,8 @@ public final class Kernel {
     let sixthArgumentFetch: UInt32, syscallFault: UInt32
     /// Numbers of calls that reached -ENOSYS, each reported once.
     public private(set) var unimplemented: Set<UInt32> = []
+    /// Guest instructions retired by every task so far (`gate run --stats`).
+    public internal(set) var instructionsRetired: UInt64 = 0
     /// The CPU exception that killed the process, and where.
     public private(set) var lastFault: (PendingFault, UInt32)? = nil
     /// Called with a one-line notice (unimplemented calls); stderr by default.

@@ -68,7 +68,9 @@ extension Kernel {
             } else {
                 stop = cpu.run(budget: task.sliceRemaining)
             }
-            task.sliceRemaining -= max(Int(truncatingIfNeeded: cpu.instructionCount &- before), 1)
+            let ran = cpu.instructionCount &- before
+            instructionsRetired &+= ran
+            task.sliceRemaining -= max(Int(truncatingIfNeeded: ran), 1)
             if let exit = handle(stop), p.exitStatus == nil {
                 switch exit {
                 case .exited(let c): p.exitStatus = (c & 0xff) << 8
