@@ -126,6 +126,7 @@ public final class BlockCache: CodeWriteObserver {
             if l >> 12 != firstPage { break }
         }
         FlagLiveness.prune(pool + first, count: n)
+        BranchFusion.fuse(pool + first, count: n)
         UnsafeMutableRawPointer(pool + first + n).bindMemory(to: BlockTail.self, capacity: 1)
             .initialize(to: BlockTail(after: pool[first + n - 1], count: n))
         poolUsed += n + 1

@@ -144,19 +144,9 @@ public final class CPU {
                 if let stop = finishSlow(left.assumingMemoryBound(to: Instruction.self)) { return stop }
                 continue
             }
-            // Left through a tail: the one after a terminator, or a fall-through tail
-            // itself. A block invalidated under a link leaves nothing to link.
-            let op = left.load(fromByteOffset: MemoryLayout<Instruction>.offset(of: \.op)!, as: Op.self)
-            if op == .blockTail {
-                from = UnsafeMutableRawPointer(mutating: left).assumingMemoryBound(to: BlockTail.self)
-            } else if op == .invalidBlock {
-                let head = left.assumingMemoryBound(to: Instruction.self)
-                s.pointee.eip = head.pointee.next &- UInt32(head.pointee.length)
-                from = nil
-            } else {
-                from = UnsafeMutableRawPointer(mutating: left + MemoryLayout<Instruction>.stride)
-                    .assumingMemoryBound(to: BlockTail.self)
-            }
+            // Left through a tail, which gets linked to where control went; or at a
+            // block invalidated under a link, which leaves nothing to link.
+            from = s.pointee.exitTail?.assumingMemoryBound(to: BlockTail.self)
         }
         return .budgetExhausted
     }

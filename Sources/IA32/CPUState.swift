@@ -54,6 +54,9 @@ public struct CPUState {
     public var restartInstruction: Bool = false
     /// `run` stops once `retired` reaches this; the blocks check it as they retire.
     public var retireLimit: UInt64 = 0
+    /// The block tail the last chain of handlers left by (nil: none to link), for the
+    /// run loop to link to the block that comes next.
+    var exitTail: UnsafeMutableRawPointer? = nil
 
     /// Why the interpreter must return to its caller after this instruction (`StopCode`).
     public var stop: StopCode = .none

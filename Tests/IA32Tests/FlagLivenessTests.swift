@@ -43,12 +43,12 @@ struct FlagLivenessTests {
         let m = TestMachine()
         // stc; inc %eax; jc 1f; mov $7,%ebx; 1: int $0x80 — CF passes through inc to the jc.
         m.run([0xf9, 0x40, 0x72, 0x05, 0xbb, 7, 0, 0, 0])
-        #expect(decodedOps(m, at: TestMachine.code) == [.stc, .inc32R, .jccB])
+        #expect(decodedOps(m, at: TestMachine.code) == [.stc, .inc32R, .jb])
         #expect(m[.ebx] == 0)
         // clc; inc %eax; add %eax,%eax; jc — inc's flags die under the add.
         let n = TestMachine()
         n.run([0xf8, 0x40, 0x01, 0xc0, 0x72, 0x00])
-        #expect(decodedOps(n, at: TestMachine.code) == [.clc, .inc32RNF, .add32RR, .jccB])
+        #expect(decodedOps(n, at: TestMachine.code) == [.clc, .inc32RNF, .add32RR, .jb])
     }
 
     @Test func aLoopComputesTheSameResultsWithoutTheDeadFlags() {

@@ -49,9 +49,15 @@ public enum Op: UInt8, CaseIterable, Sendable {
 
     // Control.swift — branch targets are resolved to EIP values at decode time.
     case jcc, jmp, jmpRM, call, callRM, ret, retImm, loop, jecxz
-    /// jcc by condition pair (`sub` keeps the full code; its low bit negates), each
-    /// reading a recorded 32-bit compare or logic result directly.
-    case jccB, jccE, jccBE, jccS, jccL, jccLE
+    /// jcc by condition (all but jo/jno/jp/jnp), each reading a recorded 32-bit
+    /// compare or logic result directly.
+    case jb, jae, je, jne, jbe, ja, js, jns, jl, jge, jle, jg
+    /// A 32-bit compare or test and the jcc right after it, run as one (Decoder/
+    /// BranchFusion.swift), by the jcc's condition; the compare's operands. The jcc
+    /// stays in the block, unexecuted, between the fused compare and the block's tail.
+    case cmpRRJb, cmpRRJae, cmpRRJe, cmpRRJne, cmpRRJbe, cmpRRJa, cmpRRJs, cmpRRJns, cmpRRJl, cmpRRJge, cmpRRJle, cmpRRJg
+    case cmpRIJb, cmpRIJae, cmpRIJe, cmpRIJne, cmpRIJbe, cmpRIJa, cmpRIJs, cmpRIJns, cmpRIJl, cmpRIJge, cmpRIJle, cmpRIJg
+    case testRRJb, testRRJae, testRRJe, testRRJne, testRRJbe, testRRJa, testRRJs, testRRJns, testRRJl, testRRJge, testRRJle, testRRJg
     case jmpFar, callFar, jmpFarRM, callFarRM, retFar
 
     // Strings.swift — `sub` 0 none, 1 rep/repe, 2 repne.

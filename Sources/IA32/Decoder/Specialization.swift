@@ -5,6 +5,9 @@
 /// Every specialised form executes exactly as the general one would; the instruction
 /// tests run both through the same corpus.
 extension Decoder {
+    /// The jcc handler for each condition code; jo, jno, jp and jnp keep the general one.
+    static let jccByCondition: [Op?] = [nil, nil, .jb, .jae, .je, .jne, .jbe, .ja, .js, .jns, nil, nil, .jl, .jge, .jle, .jg]
+
     /// Called once per decoded instruction without a LOCK prefix (locked forms keep
     /// the general handlers, which do the read-modify-write as one step).
     mutating func specialize() {
@@ -33,15 +36,7 @@ extension Decoder {
         case .movsx where i.size == 4 && i.isMemory:
             i.op = i.sub == 1 ? .movsx8M32 : .movsx16M32
         case .jcc:
-            switch i.sub >> 1 {
-            case 1: i.op = .jccB
-            case 2: i.op = .jccE
-            case 3: i.op = .jccBE
-            case 4: i.op = .jccS
-            case 6: i.op = .jccL
-            case 7: i.op = .jccLE
-            default: break   // jo, jp: the general handler
-            }
+            if let op = Decoder.jccByCondition[Int(i.sub & 0xf)] { i.op = op }
         case .setcc where !i.isMemory: i.op = .setccR
         case .movRMReg where i.size == 1 && i.isMemory: i.op = .mov8MR
         case .movRegRM where i.size == 1 && i.isMemory: i.op = .mov8RM

@@ -77,7 +77,7 @@ extension Op {
 
     var isConditionalBranch: Bool {
         switch self {
-        case .jcc, .jccB, .jccE, .jccBE, .jccS, .jccL, .jccLE, .loop, .jecxz: return true
+        case .jcc, .jb, .jae, .je, .jne, .jbe, .ja, .js, .jns, .jl, .jge, .jle, .jg, .loop, .jecxz: return true
         default: return false
         }
     }
@@ -119,16 +119,19 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         let target = taken ? t.pointee.target0 : t.pointee.target1
         if _fastPath(retire(t) && target != nil) { return target }
         pointee.eip = taken ? t.pointee.eip0 : t.pointee.eip1
+        pointee.exitTail = UnsafeMutableRawPointer(t)
         return nil
     }
 
     /// Leaves the block through a dynamic terminator, which has set EIP (and maybe CPL).
     @inline(__always) func leaveBlockDynamic(_ i: Ins) -> Next {
         let t = tail(after: i)
-        guard retire(t) else { return nil }
-        let eip = pointee.eip, cpl = pointee.cpl
-        if t.pointee.eip0 == eip && t.pointee.cpl0 == cpl { return t.pointee.target0 }
-        if t.pointee.eip1 == eip && t.pointee.cpl1 == cpl { return t.pointee.target1 }
+        if _fastPath(retire(t)) {
+            let eip = pointee.eip, cpl = pointee.cpl
+            if t.pointee.eip0 == eip && t.pointee.cpl0 == cpl, let n = t.pointee.target0 { return n }
+            if t.pointee.eip1 == eip && t.pointee.cpl1 == cpl, let n = t.pointee.target1 { return n }
+        }
+        pointee.exitTail = UnsafeMutableRawPointer(t)
         return nil
     }
 }
@@ -143,7 +146,11 @@ func exec_blockTail(_ s: State, _ i: Ins) -> Next {
 /// it from other blocks still exist, so it sends control back to the run loop, which
 /// decodes the new bytes. EIP was set by the block that jumped here.
 @_silgen_name("gate_exec_invalidBlock") @inline(__always)
-func exec_invalidBlock(_ s: State, _ i: Ins) -> Next { nil }
+func exec_invalidBlock(_ s: State, _ i: Ins) -> Next {
+    s.pointee.eip = i.next &- UInt32(i.length)
+    s.pointee.exitTail = nil
+    return nil
+}
 
 extension HandlerTable {
     /// This file's shims. Naming them here, beside their bodies, compiles each shim into

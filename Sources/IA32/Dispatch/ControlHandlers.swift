@@ -31,23 +31,41 @@ func exec_jcc(_ s: State, _ i: Ins) -> Next {
     return s.leaveBlock(i, taken: taken)
 }
 
-@_silgen_name("gate_exec_jccB") @inline(__always)
-func exec_jccB(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: s.below != (i.sub & 1 != 0)) }
+@_silgen_name("gate_exec_jb") @inline(__always)
+func exec_jb(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: s.below) }
 
-@_silgen_name("gate_exec_jccE") @inline(__always)
-func exec_jccE(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: s.zf != (i.sub & 1 != 0)) }
+@_silgen_name("gate_exec_jae") @inline(__always)
+func exec_jae(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: !s.below) }
 
-@_silgen_name("gate_exec_jccBE") @inline(__always)
-func exec_jccBE(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: s.belowOrEqual != (i.sub & 1 != 0)) }
+@_silgen_name("gate_exec_je") @inline(__always)
+func exec_je(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: s.zf) }
 
-@_silgen_name("gate_exec_jccS") @inline(__always)
-func exec_jccS(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: s.sf != (i.sub & 1 != 0)) }
+@_silgen_name("gate_exec_jne") @inline(__always)
+func exec_jne(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: !s.zf) }
 
-@_silgen_name("gate_exec_jccL") @inline(__always)
-func exec_jccL(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: s.less != (i.sub & 1 != 0)) }
+@_silgen_name("gate_exec_jbe") @inline(__always)
+func exec_jbe(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: s.belowOrEqual) }
 
-@_silgen_name("gate_exec_jccLE") @inline(__always)
-func exec_jccLE(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: s.lessOrEqual != (i.sub & 1 != 0)) }
+@_silgen_name("gate_exec_ja") @inline(__always)
+func exec_ja(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: !s.belowOrEqual) }
+
+@_silgen_name("gate_exec_js") @inline(__always)
+func exec_js(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: s.sf) }
+
+@_silgen_name("gate_exec_jns") @inline(__always)
+func exec_jns(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: !s.sf) }
+
+@_silgen_name("gate_exec_jl") @inline(__always)
+func exec_jl(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: s.less) }
+
+@_silgen_name("gate_exec_jge") @inline(__always)
+func exec_jge(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: !s.less) }
+
+@_silgen_name("gate_exec_jle") @inline(__always)
+func exec_jle(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: s.lessOrEqual) }
+
+@_silgen_name("gate_exec_jg") @inline(__always)
+func exec_jg(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: !s.lessOrEqual) }
 
 @_silgen_name("gate_exec_loop") @inline(__always)
 func exec_loop(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: s.loopTaken(i)) }
@@ -136,12 +154,18 @@ extension HandlerTable {
     static func controlShim(_ op: Op) -> Shim? {
         switch op {
         case .jcc: return gate_tc_jcc
-        case .jccB: return gate_tc_jccB
-        case .jccE: return gate_tc_jccE
-        case .jccBE: return gate_tc_jccBE
-        case .jccS: return gate_tc_jccS
-        case .jccL: return gate_tc_jccL
-        case .jccLE: return gate_tc_jccLE
+        case .jb: return gate_tc_jb
+        case .jae: return gate_tc_jae
+        case .je: return gate_tc_je
+        case .jne: return gate_tc_jne
+        case .jbe: return gate_tc_jbe
+        case .ja: return gate_tc_ja
+        case .js: return gate_tc_js
+        case .jns: return gate_tc_jns
+        case .jl: return gate_tc_jl
+        case .jge: return gate_tc_jge
+        case .jle: return gate_tc_jle
+        case .jg: return gate_tc_jg
         case .loop: return gate_tc_loop
         case .jecxz: return gate_tc_jecxz
         case .jmp: return gate_tc_jmp
