@@ -41,6 +41,9 @@ public struct CPUState {
     /// The permission bits an access needs at the current CPL (see `PagePermission`).
     public var readNeed: UInt8 = PagePermission.userRead
     public var writeNeed: UInt8 = PagePermission.userWrite
+    /// `writeNeed` plus the code bit: a page passes a fast write when its byte masked
+    /// with this equals `writeNeed` (permitted, and no decoded code to invalidate).
+    public var writeMask: UInt8 = PagePermission.userWrite | PagePermission.code
 
     /// A pending exception raised by the instruction being executed (vector < 0: none).
     public var fault = PendingFault()

@@ -118,6 +118,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         pointee.cpl = cpl
         pointee.readNeed = cpl == 3 ? PagePermission.userRead : PagePermission.kernelRead
         pointee.writeNeed = cpl == 3 ? PagePermission.userWrite : PagePermission.kernelWrite
+        pointee.writeMask = pointee.writeNeed | PagePermission.code
     }
 }
 

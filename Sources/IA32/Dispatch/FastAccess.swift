@@ -32,7 +32,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         let a = c.pointee.base &+ ea
         let need = pointee.writeNeed
         guard c.pointee.fast & SegmentCache.fastWrite != 0,
-              pointee.perm[Int(a &>> 12)] & (need | PagePermission.code) == need,
+              pointee.perm[Int(a &>> 12)] & pointee.writeMask == need,
               a & 0xfff <= 0x1000 &- size else { return nil }
         return pointee.mem + Int(a)
     }
@@ -44,7 +44,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         let a = c.pointee.base &+ sp
         let need = pointee.writeNeed
         guard c.pointee.limit == 0xffff_ffff,
-              pointee.perm[Int(a &>> 12)] & (need | PagePermission.code) == need,
+              pointee.perm[Int(a &>> 12)] & pointee.writeMask == need,
               a & 0xfff <= 0x1000 &- size else { return nil }
         return pointee.mem + Int(a)
     }
