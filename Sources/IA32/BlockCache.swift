@@ -39,6 +39,8 @@ public final class BlockCache: CodeWriteObserver {
     var blockCount = 0
     /// Counts flushes: a tail kept from before one points into reused pool memory.
     private(set) var generation = 0
+    /// The CPU's count of flushes, which handlers can read (`CPUState.flushes`).
+    private let flushes: UnsafeMutablePointer<Int>
     /// Blocks registered per guest page, for invalidation.
     var blocksByPage: [UInt32: [Int32]] = [:]
     unowned let memory: GuestMemory
@@ -47,8 +49,9 @@ public final class BlockCache: CodeWriteObserver {
     public private(set) var decodedBlocks = 0
     public private(set) var invalidations = 0
 
-    init(memory: GuestMemory) {
+    init(memory: GuestMemory, flushes: UnsafeMutablePointer<Int>) {
         self.memory = memory
+        self.flushes = flushes
         precondition(MemoryLayout<Instruction>.stride == Int(GATE_INSTRUCTION_SIZE)
                      && MemoryLayout<BlockTail>.stride == MemoryLayout<Instruction>.stride
                      && MemoryLayout<BlockTail>.offset(of: \.op) == MemoryLayout<Instruction>.offset(of: \.op)
@@ -95,6 +98,7 @@ public final class BlockCache: CodeWriteObserver {
         poolUsed = 0
         blockCount = 0
         generation += 1
+        flushes.pointee += 1
     }
 
     /// Decodes the block at `eip` (linear address `linear`) for the current CPL and

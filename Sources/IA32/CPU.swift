@@ -8,6 +8,9 @@ public enum StopReason: Equatable, Sendable {
     case softwareInterrupt(UInt8)
     /// `hlt` at CPL 0.
     case halted
+    /// The halt service (`CPU.serviceHalts`) handled a `hlt` and asked for the caller:
+    /// EIP and the rest of the state are as it left them; call `run` again to continue.
+    case serviced
     /// A privileged instruction Gate does not model, executed at CPL 0.
     case unsupported(UInt32)
 }
@@ -30,7 +33,7 @@ public final class CPU {
         self.model = model
         state = .allocate(capacity: 1)
         state.initialize(to: CPUState(memory: memory))
-        blocks = BlockCache(memory: memory)
+        blocks = BlockCache(memory: memory, flushes: &state.pointee.flushes)
         scratch = .allocate(capacity: 2)
         scratch.initialize(repeating: Instruction(), count: 2)
         memory.codeObserver = blocks
@@ -52,6 +55,18 @@ public final class CPU {
         state.deinitialize(count: 1)
         state.deallocate()
         scratch.deallocate()
+    }
+
+    /// A function that services `hlt` at CPL 0 in place, without `run` returning: it
+    /// gets `context` and the address of the `hlt`, finds EIP just past it, and returns
+    /// true when the CPU may go straight on (same task, nothing changed but registers
+    /// and memory). Otherwise `run` returns `.serviced`. Gate's kernel runs its
+    /// system-call bodies this way; nil makes every `hlt` stop `run` with `.halted`.
+    public typealias HaltService = @convention(c) (UnsafeMutableRawPointer?, UInt32) -> Bool
+
+    public func serviceHalts(_ service: HaltService?, context: UnsafeMutableRawPointer?) {
+        state.pointee.haltService = service
+        state.pointee.haltContext = context
     }
 
     /// User-mode emulation: `int n` through a DPL-3 gate stops `run` with
@@ -139,6 +154,10 @@ public final class CPU {
             }
             generation = cache.generation
             let left = s.runChain(UnsafeRawPointer(block.pointee.start))
+            if _slowPath(s.pointee.serviced) {
+                s.pointee.serviced = false
+                return .serviced
+            }
             if _slowPath(s.pointee.attention) {
                 from = nil
                 if let stop = finishSlow(left.assumingMemoryBound(to: Instruction.self)) { return stop }
@@ -218,6 +237,10 @@ public final class CPU {
         scratch.pointee = i
         UnsafeMutableRawPointer(scratch + 1).assumingMemoryBound(to: BlockTail.self).pointee = BlockTail(after: i, count: 1)
         let left = s.runChain(UnsafeRawPointer(scratch))
+        if s.pointee.serviced {
+            s.pointee.serviced = false
+            return .serviced
+        }
         if s.pointee.attention {
             if let r = finishSlow(left.assumingMemoryBound(to: Instruction.self)) { return r }
         }

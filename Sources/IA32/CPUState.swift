@@ -57,6 +57,14 @@ public struct CPUState {
     public var restartInstruction: Bool = false
     /// `run` stops once `retired` reaches this; the blocks check it as they retire.
     public var retireLimit: UInt64 = 0
+    /// Services `hlt` at CPL 0 in place (`CPU.serviceHalts`), with its context.
+    var haltService: CPU.HaltService? = nil
+    var haltContext: UnsafeMutableRawPointer? = nil
+    /// Set when the halt service handled a `hlt` and `run` must return `.serviced`.
+    var serviced: Bool = false
+    /// Counts block-cache flushes: a `hlt` serviced in place goes on in its block only
+    /// if the block is still there.
+    var flushes: Int = 0
     /// The block tail the last chain of handlers left by (nil: none to link), for the
     /// run loop to link to the block that comes next.
     var exitTail: UnsafeMutableRawPointer? = nil

@@ -13,10 +13,17 @@ extension CPU {
     /// Loads `saved` (taken from this or another CPU) as this CPU's state.
     public func restore(_ saved: CPUState) {
         let mem = state.pointee.mem, perm = state.pointee.perm, ref = state.pointee.memoryRef
+        let service = state.pointee.haltService, context = state.pointee.haltContext
+        let flushes = state.pointee.flushes
         state.pointee = saved
         state.pointee.mem = mem
         state.pointee.perm = perm
         state.pointee.memoryRef = ref
+        // What belongs to this CPU rather than to the context it runs.
+        state.pointee.haltService = service
+        state.pointee.haltContext = context
+        state.pointee.flushes = flushes
+        state.pointee.serviced = false
         // Nothing from the other context's instruction may still be pending here.
         state.pointee.fault = PendingFault()
         state.pointee.stop = .none

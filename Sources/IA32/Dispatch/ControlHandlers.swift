@@ -92,11 +92,34 @@ func slow_call(_ s: State, _ i: Ins) -> Next {
 
 // MARK: Indirect transfers and returns
 
-@_silgen_name("gate_exec_jmpRM") @inline(__always)
-func exec_jmpRM(_ s: State, _ i: Ins) -> Next { s.jmpRM(i); return s.leaveAfter(i) }
+extension UnsafeMutablePointer where Pointee == CPUState {
+    /// The 32-bit target of an indirect jmp or call, if reading it cannot fault.
+    @inline(__always) func fastTarget(_ i: Ins) -> UInt32? {
+        guard i.size == 4 else { return nil }
+        if !i.isMemory { return r32(Int(i.rm)) }
+        guard !i.addr16, let p = hostRead(Int(i.seg), ea32(i), 4) else { return nil }
+        return p.loadUnaligned(as: UInt32.self)
+    }
+}
 
+@_silgen_name("gate_exec_jmpRM") @inline(__always)
+func exec_jmpRM(_ s: State, _ i: Ins) -> Next {
+    guard let target = s.fastTarget(i) else { return slowPath }
+    s.pointee.eip = target
+    return s.leaveBlockDynamic(i)
+}
+@_silgen_name("gate_exec_slow_jmpRM") @inline(__always)
+func slow_jmpRM(_ s: State, _ i: Ins) -> Next { s.jmpRM(i); return s.leaveAfter(i) }
+
+/// call *r/m32: the target is read before the return address is pushed.
 @_silgen_name("gate_exec_callRM") @inline(__always)
 func exec_callRM(_ s: State, _ i: Ins) -> Next {
+    guard let target = s.fastTarget(i), s.fastPush32(i.next) else { return slowPath }
+    s.pointee.eip = target
+    return s.leaveBlockDynamic(i)
+}
+@_silgen_name("gate_exec_slow_callRM") @inline(__always)
+func slow_callRM(_ s: State, _ i: Ins) -> Next {
     s.pointee.eip = i.next
     s.callRM(i)
     return s.leaveAfter(i)

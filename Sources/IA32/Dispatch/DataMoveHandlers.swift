@@ -232,8 +232,13 @@ func exec_nop(_ s: State, _ i: Ins) -> Next { i.successor }
 @_silgen_name("gate_exec_movRMSreg") @inline(__always)
 func exec_movRMSreg(_ s: State, _ i: Ins) -> Next { s.movFromSreg(i); return s.proceed(i) }
 
+/// mov to a segment register; fast from a register when the load repeats the last one.
 @_silgen_name("gate_exec_movSregRM") @inline(__always)
-func exec_movSregRM(_ s: State, _ i: Ins) -> Next { s.movToSreg(i); return s.proceed(i) }
+func exec_movSregRM(_ s: State, _ i: Ins) -> Bool {
+    !i.isMemory && i.reg != UInt8(SegReg.cs.rawValue) && s.fastLoadSegment(Int(i.reg), UInt16(truncatingIfNeeded: s.r32(Int(i.rm))))
+}
+@_silgen_name("gate_exec_slow_movSregRM") @inline(__always)
+func slow_movSregRM(_ s: State, _ i: Ins) -> Next { s.movToSreg(i); return s.proceed(i) }
 
 @_silgen_name("gate_exec_loadFarPointer") @inline(__always)
 func exec_loadFarPointer(_ s: State, _ i: Ins) -> Next { s.loadFarPointer(i); return s.proceed(i) }

@@ -48,4 +48,23 @@ extension UnsafeMutablePointer where Pointee == CPUState {
               a & 0xfff <= 0x1000 &- size else { return nil }
         return pointee.mem + Int(a)
     }
+
+    /// Loads data segment register `sreg` (not CS) with a GDT selector, when the load
+    /// is the same as the last one that passed its checks (SegmentLoading.swift): same
+    /// selector, CPL and register kind, and the descriptor's bytes unchanged. That is
+    /// every load on the system-call path (SAVE_ALL and RESTORE_ALL reload __USER_DS).
+    @inline(__always) func fastLoadSegment(_ sreg: Int, _ selector: UInt16) -> Bool {
+        let ss = SegReg.ss.rawValue
+        let key = UInt32(selector) | UInt32(pointee.cpl) << 16 | (sreg == ss ? 1 << 18 : 0) | 1 << 19
+        let index = UInt32(selector & 0xfff8)
+        let a = pointee.seg.gdtBase &+ index
+        guard selector & 0xfffc != 0, selector & 4 == 0, pointee.segmentMemo.key == key,
+              index &+ 7 <= UInt32(pointee.seg.gdtLimit), a & 0xfff <= 0xff8,
+              pointee.perm[Int(a &>> 12)] & PagePermission.read != 0,
+              pointee.mem.loadUnaligned(fromByteOffset: Int(a), as: UInt32.self) == pointee.segmentMemo.low,
+              pointee.mem.loadUnaligned(fromByteOffset: Int(a &+ 4), as: UInt32.self) == pointee.segmentMemo.high
+        else { return false }
+        segmentCache(sreg).pointee = pointee.segmentMemo.cache
+        return true
+    }
 }

@@ -71,11 +71,30 @@ func exec_pushRM(_ s: State, _ i: Ins) -> Next {
 @_silgen_name("gate_exec_popRM") @inline(__always)
 func exec_popRM(_ s: State, _ i: Ins) -> Next { s.popRM(i); return s.proceed(i) }
 
+/// push %sreg with a 32-bit operand: P6-family and later parts write only the low word
+/// of the slot (Stack.swift).
 @_silgen_name("gate_exec_pushSreg") @inline(__always)
-func exec_pushSreg(_ s: State, _ i: Ins) -> Next { s.pushSreg(i); return s.proceed(i) }
+func exec_pushSreg(_ s: State, _ i: Ins) -> Bool {
+    let sp = s.esp &- 4
+    guard i.size == 4, let p = s.hostStackWrite(sp, 4) else { return false }
+    p.storeBytes(of: s.segmentCache(Int(i.reg)).pointee.selector, as: UInt16.self)
+    s.esp = sp
+    return true
+}
+@_silgen_name("gate_exec_slow_pushSreg") @inline(__always)
+func slow_pushSreg(_ s: State, _ i: Ins) -> Next { s.pushSreg(i); return s.proceed(i) }
 
+/// pop %sreg: the stack moves only once the load has passed.
 @_silgen_name("gate_exec_popSreg") @inline(__always)
-func exec_popSreg(_ s: State, _ i: Ins) -> Next { s.popSreg(i); return s.proceed(i) }
+func exec_popSreg(_ s: State, _ i: Ins) -> Bool {
+    let sp = s.esp
+    guard i.size == 4, let p = s.hostRead(SegReg.ss.rawValue, sp, 4),
+          s.fastLoadSegment(Int(i.reg), p.loadUnaligned(as: UInt16.self)) else { return false }
+    s.esp = sp &+ 4
+    return true
+}
+@_silgen_name("gate_exec_slow_popSreg") @inline(__always)
+func slow_popSreg(_ s: State, _ i: Ins) -> Next { s.popSreg(i); return s.proceed(i) }
 
 @_silgen_name("gate_exec_pusha") @inline(__always)
 func exec_pusha(_ s: State, _ i: Ins) -> Next { s.pusha(i); return s.proceed(i) }

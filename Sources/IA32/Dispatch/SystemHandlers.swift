@@ -82,10 +82,39 @@ func exec_sysexit(_ s: State, _ i: Ins) -> Next {
     return s.leaveAfter(i)
 }
 
-/// hlt at CPL 0 stops the machine (Gate's kernel runs system-call bodies there).
+/// hlt at CPL 0 stops the machine (Gate's kernel runs system-call bodies there), or
+/// goes to the halt service in place (`CPU.serviceHalts`).
 @_silgen_name("gate_exec_hlt") @inline(__always)
 func exec_hlt(_ s: State, _ i: Ins) -> Next {
-    if s.pointee.cpl != 0 { s.raise(Vector.generalProtection) } else { s.requestStop(.halt) }
+    if s.pointee.cpl != 0 {
+        s.raise(Vector.generalProtection)
+        return nil
+    }
+    guard let service = s.pointee.haltService else {
+        s.requestStop(.halt)
+        return nil
+    }
+    return serviceHalt(s, i, service)
+}
+
+/// Out of line: the service is a call into the kernel, and this keeps its register
+/// saving out of every other handler's way.
+@inline(never)
+func serviceHalt(_ s: State, _ i: Ins, _ service: CPU.HaltService) -> Next {
+    s.pointee.eip = i.next
+    // The block so far retires now, as it would if `run` stopped here: the service
+    // may switch to another task's state.
+    let ran = UInt64(i.pointee.pos) + 1
+    s.pointee.retired &+= ran
+    let flushes = s.pointee.flushes
+    if service(s.pointee.haltContext, i.next &- 1) && s.pointee.eip == i.next && s.pointee.cpl == 0
+        && !s.pointee.attention && s.pointee.flushes == flushes {
+        // Same task, same code: on through the block's tail, which retires the block.
+        s.pointee.retired &-= ran
+        return i.successor
+    }
+    s.pointee.serviced = true
+    s.pointee.exitTail = nil
     return nil
 }
 

@@ -169,7 +169,7 @@ public final class Kernel {
     private func handleException(_ stop: StopReason) -> Exit? {
         let cpu = process.cpu
         switch stop {
-        case .budgetExhausted, .halted:
+        case .budgetExhausted, .halted, .serviced:
             return nil
         case .exception(let f):
             if cpu.cpl == 0 {
@@ -196,7 +196,18 @@ public final class Kernel {
     }
 
     /// The CPU halted in a stub: run the Swift body it stands for.
-    func kernelHalt(at address: UInt32) {
+    /// `CPU.HaltService` for this kernel, which the context names (unretained): runs
+    /// the `hlt` without the CPU leaving `run` (`kernelHalt`).
+    static let haltService: CPU.HaltService = { context, address in
+        Unmanaged<Kernel>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.kernelHalt(at: address) }
+    }
+
+    /// Runs the `hlt` at `address` in the kernel's entry text: a system call's body,
+    /// the signal path, or a trap's stub. Returns whether the task that made it goes
+    /// straight on: a call that finished, with the task still running in the same
+    /// process image and nothing for the scheduler to do first.
+    @discardableResult
+    func kernelHalt(at address: UInt32) -> Bool {
         // The task and its process are looked up once: each `process` read is a
         // retain and release of both.
         let task = current
@@ -214,9 +225,11 @@ public final class Kernel {
                 // The call sleeps: the CPU stays halted in the stub until it is woken.
                 task.blockRequest = nil
                 park(task, wait, call: (path, number, regsAddress))
-                return
+                return false
             }
             finishCall(task, path: path, number: number, regs: regs, result: result)
+            return current === task && task.state == .runnable && !task.yieldRequested
+                && process.exitStatus == nil && process.cpu === cpu
         } else if address == notifyResume {
             // do_notify_resume(regs): EAX holds the pt_regs frame's address.
             doSignal(regsAt: cpu.register(.eax))
@@ -227,6 +240,7 @@ public final class Kernel {
         } else {
             process.exitStatus = kernelOopsStatus("hlt at \(hex(address))")
         }
+        return false
     }
 
     /// Runs call `number`'s body for the current task; -ENOSYS when Gate has none.

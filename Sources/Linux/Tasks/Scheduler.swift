@@ -62,10 +62,14 @@ extension Kernel {
             let before = cpu.instructionCount
             let stop: StopReason
             if let hook = beforeInstruction {
+                // Instruction by instruction: every hlt comes back here as `.halted`.
+                cpu.serviceHalts(nil, context: nil)
                 hook(cpu)
                 if p.exitStatus != nil { break }
                 stop = cpu.step()
             } else {
+                // System calls run in place, the CPU staying in `run` across them.
+                cpu.serviceHalts(Kernel.haltService, context: Unmanaged.passUnretained(self).toOpaque())
                 stop = cpu.run(budget: task.sliceRemaining)
             }
             let ran = cpu.instructionCount &- before
