@@ -78,6 +78,14 @@ public final class Kernel {
     public private(set) var lastFault: (PendingFault, UInt32)? = nil
     /// Called with a one-line notice (unimplemented calls); stderr by default.
     public var notice: (String) -> Void = { _ in }
+    /// Notices already given for parts of calls Gate does not model (a socketcall
+    /// operation, a timer clock): each is given once.
+    private var noticesGiven: Set<String> = []
+
+    /// Gives `message` through `notice`, the first time only.
+    func noticeOnce(_ message: String) {
+        if noticesGiven.insert(message).inserted { notice(message) }
+    }
     /// Observes each call after its body ran: (path, number, its table entry, the
     /// registers at entry, the result).
     public var syscallObserver: ((EntryPath, UInt32, SyscallEntry?, PtRegs, Int32) -> Void)? = nil

@@ -25,11 +25,8 @@ public enum SignalWaitSyscalls {
     /// sigsuspend: sleep with `mask` until a signal is delivered; the handler's frame
     /// records the mask from before the call (TIF_RESTORE_SIGMASK).
     static func suspend(_ c: SyscallContext, mask: UInt64) -> Int32 {
-        let p = c.process
         if c.task == nil { return Errno.EINTR.negated }
-        if p.signals.savedMask == nil { p.signals.savedMask = p.signals.blocked }
-        p.signals.blocked = mask & ~SignalState.unblockable
-        if p.sharedPending != 0 { c.kernel?.claimSharedSignals(p) }
+        c.enterCallMask(mask)
         return c.block(Wait(interrupted: Errno.ERESTARTNOHAND.negated, retry: { nil }))
     }
 
@@ -121,5 +118,27 @@ public enum SignalWaitSyscalls {
         }
         if c.arg(2) != 0 && !c.write(old, to: c.arg(2)) { return Errno.EFAULT.negated }
         return 0
+    }
+}
+
+extension SyscallContext {
+    /// set_user_sigmask: the call runs with `mask` blocked instead of the caller's own
+    /// mask, which is kept (TIF_RESTORE_SIGMASK) for the signal frame and to put back.
+    /// A call that blocks and runs again keeps the first saved mask.
+    func enterCallMask(_ mask: UInt64) {
+        let p = process
+        if p.signals.savedMask == nil { p.signals.savedMask = p.signals.blocked }
+        p.signals.blocked = mask & ~SignalState.unblockable
+        if p.sharedPending != 0 { kernel?.claimSharedSignals(p) }
+    }
+
+    /// restore_saved_sigmask_unless: the caller's mask comes back now, unless a signal
+    /// interrupted the call — then its handler's frame records it and sigreturn
+    /// restores it, so the handler runs as the call's mask allowed.
+    func leaveCallMask(interrupted: Bool) {
+        let p = process
+        guard !interrupted, let saved = p.signals.savedMask else { return }
+        p.signals.blocked = saved
+        p.signals.savedMask = nil
     }
 }
