@@ -1,5 +1,7 @@
 /// Waiting for signals and asking for them later: pause, sigsuspend, rt_sigsuspend,
-/// rt_sigtimedwait, alarm, setitimer and getitimer (kernel/signal.c, kernel/itimer.c).
+/// rt_sigtimedwait, alarm, setitimer and getitimer (kernel/signal.c, kernel/itimer.c):
+/// ITIMER_REAL on the scheduler's deadlines, ITIMER_VIRTUAL and ITIMER_PROF on retired
+/// guest instructions (`CPUTimer`).
 public enum SignalWaitSyscalls {
     public static let entries: [SyscallEntry] = [
         SyscallEntry(29, "pause", [], { c in
@@ -15,10 +17,10 @@ public enum SignalWaitSyscalls {
         SyscallEntry(177, "rt_sigtimedwait", [.sigset, .pointer, .timespec, .size], { c in timedwait(c, wide: false) }),
         SyscallEntry(421, "rt_sigtimedwait_time64", [.sigset, .pointer, .timespec, .size], { c in timedwait(c, wide: true) }),
         SyscallEntry(27, "alarm", [.uint], alarm),
-        SyscallEntry(104, "setitimer", [.int, .pointer, .pointer], setitimer),
-        SyscallEntry(105, "getitimer", [.int, .pointer], { c in
-            guard c.arg(0) == 0 else { return Errno.ENOSYS.negated }   // only ITIMER_REAL is modelled
-            return c.write(itimerval(c.process), to: c.arg(1)) ? 0 : Errno.EFAULT.negated
+        SyscallEntry(104, "setitimer", [.symbols(.itimerWhich), .pointer, .pointer], setitimer),
+        SyscallEntry(105, "getitimer", [.symbols(.itimerWhich), .pointer], { c in
+            guard let value = itimerval(c.process, which: c.arg(0)) else { return Errno.EINVAL.negated }
+            return c.write(value, to: c.arg(1)) ? 0 : Errno.EFAULT.negated
         }),
     ]
 
@@ -56,8 +58,9 @@ public enum SignalWaitSyscalls {
             guard ready != 0 else { return nil }
             let signal = UInt32(ready.trailingZeroBitCount + 1)
             p.signals.pending &= ~SignalState.bit(signal)
-            let info = p.signals.info[Int(signal)] ?? SigInfo(signo: signal, code: SigInfo.SI_KERNEL)
+            var info = p.signals.info[Int(signal)] ?? SigInfo(signo: signal, code: SigInfo.SI_KERNEL)
             p.signals.info[Int(signal)] = nil
+            p.timerSignalTaken(&info)
             if infoAddress != 0 && !c.write(info.bytes, to: infoAddress) { return Errno.EFAULT.negated }
             return Int32(signal)
         }
@@ -76,7 +79,7 @@ public enum SignalWaitSyscalls {
         }))
     }
 
-    // MARK: ITIMER_REAL
+    // MARK: alarm and the interval timers
 
     static func alarm(_ c: SyscallContext) -> Int32 {
         let p = c.process
@@ -90,31 +93,52 @@ public enum SignalWaitSyscalls {
         return Int32(truncatingIfNeeded: (left + 999_999_999) / 1_000_000_000)
     }
 
-    static func itimerval(_ p: Process) -> [UInt8] {
-        let now = monotonicNow()
-        var b = GuestLayout.Builder(size: 16)
-        if let t = p.realTimer {
-            b.u32(0, UInt32(t.interval / 1_000_000_000)); b.u32(4, UInt32(t.interval % 1_000_000_000 / 1000))
-            let left = t.deadline > now ? t.deadline - now : 1000
-            b.u32(8, UInt32(left / 1_000_000_000)); b.u32(12, UInt32(max(left % 1_000_000_000 / 1000, left < 1000 ? 1 : 0)))
+    /// getitimer's `struct itimerval` for ITIMER_REAL (0), ITIMER_VIRTUAL (1) or
+    /// ITIMER_PROF (2); nil for another `which`. A timer about to fire reads as 1 µs
+    /// left, never 0 (which would mean disarmed).
+    static func itimerval(_ p: Process, which: UInt32) -> [UInt8]? {
+        var interval: UInt64 = 0, left: UInt64 = 0
+        switch which {
+        case 0:
+            guard let t = p.realTimer else { break }
+            let now = monotonicNow()
+            interval = t.interval
+            left = t.deadline > now ? max(t.deadline - now, 1000) : 1000
+        case 1, 2:
+            guard let t = which == 1 ? p.virtualTimer : p.profTimer else { break }
+            // Instructions are nanoseconds of virtual CPU time (CPUTimer).
+            interval = UInt64(t.interval) * 1000 / UInt64(CPUTimer.perMicrosecond)
+            left = UInt64(max(t.remaining, CPUTimer.perMicrosecond)) * 1000 / UInt64(CPUTimer.perMicrosecond)
+        default:
+            return nil
         }
+        var b = GuestLayout.Builder(size: 16)
+        b.u32(0, UInt32(interval / 1_000_000_000)); b.u32(4, UInt32(interval % 1_000_000_000 / 1000))
+        b.u32(8, UInt32(left / 1_000_000_000)); b.u32(12, UInt32(left % 1_000_000_000 / 1000))
         return b.bytes
     }
 
+    /// setitimer(which, new, old): a NULL `new` changes nothing (old kernels' leniency).
     static func setitimer(_ c: SyscallContext) -> Int32 {
-        guard c.arg(0) == 0 else {
-            // ITIMER_VIRTUAL and ITIMER_PROF count CPU time: not modelled.
-            return c.arg(0) <= 2 ? Errno.ENOSYS.negated : Errno.EINVAL.negated
-        }
         let p = c.process
-        let old = itimerval(p)
+        let which = c.arg(0)
+        guard let old = itimerval(p, which: which) else { return Errno.EINVAL.negated }
         if c.arg(1) != 0 {
             guard let raw = c.bytes(at: c.arg(1), count: 16) else { return Errno.EFAULT.negated }
-            let iSec = UInt64(GuestLayout.u32(raw, 0)), iUsec = UInt64(GuestLayout.u32(raw, 4))
-            let vSec = UInt64(GuestLayout.u32(raw, 8)), vUsec = UInt64(GuestLayout.u32(raw, 12))
-            guard iUsec < 1_000_000, vUsec < 1_000_000 else { return Errno.EINVAL.negated }
-            let value = vSec * 1_000_000_000 + vUsec * 1000
-            p.realTimer = value == 0 ? nil : (monotonicNow() + value, iSec * 1_000_000_000 + iUsec * 1000)
+            let f = (0..<4).map { Int64(Int32(bitPattern: GuestLayout.u32(raw, $0 * 4))) }
+            // timeval_valid: no negative seconds, microseconds below a million.
+            guard f[0] >= 0, f[2] >= 0, (0..<1_000_000).contains(f[1]), (0..<1_000_000).contains(f[3]) else {
+                return Errno.EINVAL.negated
+            }
+            let interval = UInt64(f[0] * 1_000_000 + f[1]), value = UInt64(f[2] * 1_000_000 + f[3])   // µs
+            switch which {
+            case 0:
+                p.realTimer = value == 0 ? nil : (monotonicNow() + value * 1000, interval * 1000)
+            default:
+                let timer = value == 0 ? nil : CPUTimer(remaining: Int64(value) * CPUTimer.perMicrosecond,
+                                                        interval: Int64(interval) * CPUTimer.perMicrosecond)
+                if which == 1 { p.virtualTimer = timer } else { p.profTimer = timer }
+            }
         }
         if c.arg(2) != 0 && !c.write(old, to: c.arg(2)) { return Errno.EFAULT.negated }
         return 0
