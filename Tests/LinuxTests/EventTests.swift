@@ -39,6 +39,23 @@ struct EventTests {
 
     static let efault = Errno.EFAULT.negated, einval = Errno.EINVAL.negated, ebadf = Errno.EBADF.negated
 
+    /// The new calls sit at their i386 numbers (arch/x86/entry/syscalls/syscall_32.tbl),
+    /// and no number is taken twice in the whole table.
+    @Test func tableHasTheI386Numbers() {
+        let all = Array(SyscallCatalog.groups.joined())
+        #expect(Set(all.map(\.number)).count == all.count)
+        let expected: [String: UInt32] = [
+            "socketcall": 102, "setitimer": 104, "getitimer": 105, "epoll_create": 254, "epoll_ctl": 255,
+            "epoll_wait": 256, "timer_create": 259, "timer_settime": 260, "timer_gettime": 261,
+            "timer_getoverrun": 262, "timer_delete": 263, "pselect6": 308, "ppoll": 309, "epoll_pwait": 319,
+            "eventfd": 323, "eventfd2": 328, "epoll_create1": 329, "socketpair": 360, "shutdown": 373,
+            "timer_gettime64": 408, "timer_settime64": 409, "epoll_pwait2": 441,
+        ]
+        for (name, number) in expected {
+            #expect(all.first { $0.name == name }?.number == number, "\(name)")
+        }
+    }
+
     /// A periodic timer whose signal waits 3.5 intervals before it is taken: the
     /// expiries at +1, +2 and +3 intervals are overruns, and the timer goes on from +4.
     @Test func timerOverrunsCountTheSkippedIntervals() {

@@ -100,19 +100,13 @@ public enum EventPollSyscalls {
     /// with that mask, which stays until the handler of the signal that interrupted it
     /// has run (restore_saved_sigmask_unless).
     static func pwait(_ c: SyscallContext, timeout: Int64?, mask: UInt32, size: UInt32) -> Int32 {
-        if mask != 0 {
-            guard size == 8 else { return Errno.EINVAL.negated }
-            guard let raw = c.bytes(at: mask, count: 8) else { return Errno.EFAULT.negated }
-            c.enterCallMask(UInt64(GuestLayout.u32(raw, 0)) | UInt64(GuestLayout.u32(raw, 4)) << 32)
-        }
-        let r: Int32
         do throws(Errno) {
-            r = try wait(c, events: c.arg(1), max: c.int(2), timeout: timeout)
+            return try c.withCallMask(at: mask, size: size, interruptedBy: Errno.EINTR) { () throws(Errno) in
+                try wait(c, events: c.arg(1), max: c.int(2), timeout: timeout)
+            }
         } catch {
-            r = error.negated
+            return error.negated
         }
-        if mask != 0 && c.task?.blockRequest == nil { c.leaveCallMask(interrupted: r == Errno.EINTR.negated) }
-        return r
     }
 
     /// do_epoll_wait: copies out up to `max` ready events, or sleeps until one is ready,

@@ -156,6 +156,25 @@ extension SyscallContext {
         if p.sharedPending != 0 { kernel?.claimSharedSignals(p) }
     }
 
+    /// Runs `body` — a call that may sleep and run again — under the sigset at `mask`
+    /// (`size` must be 8; a NULL `mask` keeps the caller's own): ppoll, pselect6,
+    /// epoll_pwait. The caller's mask comes back when the call ends, unless it ends
+    /// with `interruptedBy` (a signal came), when the handler's frame carries it.
+    func withCallMask(at mask: UInt32, size: UInt32, interruptedBy: Errno,
+                      _ body: () throws(Errno) -> Int32) throws(Errno) -> Int32 {
+        if mask != 0 {
+            guard size == 8 else { throw .EINVAL }
+            guard let raw = bytes(at: mask, count: 8) else { throw .EFAULT }
+            enterCallMask(UInt64(GuestLayout.u32(raw, 0)) | UInt64(GuestLayout.u32(raw, 4)) << 32)
+        }
+        let r: Int32
+        do throws(Errno) { r = try body() } catch { r = error.negated }
+        // A call that sleeps keeps the mask until it ends.
+        if mask != 0 && task?.blockRequest == nil { leaveCallMask(interrupted: r == interruptedBy.negated) }
+        if r < 0, let e = Errno(rawValue: -r) { throw e }
+        return r
+    }
+
     /// restore_saved_sigmask_unless: the caller's mask comes back now, unless a signal
     /// interrupted the call — then its handler's frame records it and sigreturn
     /// restores it, so the handler runs as the call's mask allowed.

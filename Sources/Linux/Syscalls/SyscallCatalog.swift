@@ -5,8 +5,6 @@ public enum SyscallCatalog {
         [ProcessSyscalls.entries, MemorySyscalls.entries, FileSyscalls.entries, TimeSyscalls.entries,
          SignalSyscalls.entries, SystemSyscalls.entries, TaskSyscalls.entries, SignalWaitSyscalls.entries,
          ExecSyscalls.entries, EventPollSyscalls.entries, EventFDSyscalls.entries, PosixTimerSyscalls.entries,
-         SocketSyscalls.entries,
-         // pselect6/ppoll: the signal mask they take is ignored until signals are delivered.
-         FileSyscalls.sigmaskIgnoringEntries]
+         SocketSyscalls.entries]
     }
 }

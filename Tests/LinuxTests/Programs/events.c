@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -213,6 +214,21 @@ static void epoll_basics(void)
     printf("mask back: %d\n", sigismember(&cur, SIGUSR1));
     waitpid(c, 0, 0);
     printf("epoll_pwait bad sigsetsize: %s\n", err(syscall(SYS_epoll_pwait, ep, &one, 1, 0, &none, 4)));
+    /* ppoll and pselect take their masks the same way; an epoll descriptor is pollable. */
+    c = usr1_later();
+    struct pollfd pf = { ep, POLLIN, 0 };
+    n = ppoll(&pf, 1, &(struct timespec){ 5, 0 }, &none);
+    printf("ppoll: %d %s handler %d\n", n, strerrorname_np(errno), usr1_seen);
+    waitpid(c, 0, 0);
+    c = usr1_later();
+    fd_set readable;
+    FD_ZERO(&readable);
+    FD_SET(ep, &readable);
+    n = pselect(ep + 1, &readable, 0, 0, &(struct timespec){ 5, 0 }, &none);
+    printf("pselect: %d %s handler %d\n", n, strerrorname_np(errno), usr1_seen);
+    waitpid(c, 0, 0);
+    sigprocmask(SIG_BLOCK, 0, &cur);
+    printf("mask back: %d\n", sigismember(&cur, SIGUSR1));
     sigprocmask(SIG_UNBLOCK, &usr1, 0);
     c = usr1_later();
     n = epoll_wait(ep, &one, 1, 5000);
