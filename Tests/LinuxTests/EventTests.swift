@@ -162,6 +162,30 @@ struct EventTests {
         #expect(h.sys("socketcall", 99, Harness.scratch) == EventTests.einval)
     }
 
+    /// A host terminal in the guest's set: the master side of a host pty becomes
+    /// readable when its slave writes, and epoll_wait reports it with the guest's data.
+    @Test func epollWatchesAHostTerminal() throws {
+        let h = try Harness()
+        // posix_openpt by hand (Swift's Glibc leaves it out): unlock, then ask the number.
+        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        var unlock: Int32 = 0, number: UInt32 = 0
+        try #require(master >= 0 && ioctl(master, 0x4004_5431, &unlock) == 0 && ioctl(master, 0x8004_5430, &number) == 0)
+        let slave = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
+        try #require(slave >= 0)
+        defer { close(slave) }
+        let fd = try #require(h.process.files.install(OpenFile(hostFD: master, path: "/dev/ptmx", flags: 2)))
+        let ep = h.sys("epoll_create1", 0)
+        h.poke(0, GuestLayout.le32(1) + GuestLayout.le64(0x7700_0000_0000_0077))   // EPOLLIN
+        #expect(h.sys("epoll_ctl", UInt32(ep), 1, UInt32(fd), Harness.scratch) == 0)
+        #expect(h.sys("epoll_wait", UInt32(ep), Harness.scratch + 0x40, 4, 0) == 0)
+        #expect(write(slave, "hi\n", 3) == 3)
+        // The tty layer hands the bytes over asynchronously: wait for them in the host.
+        var p = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+        #expect(poll(&p, 1, 5000) == 1)
+        #expect(h.sys("epoll_wait", UInt32(ep), Harness.scratch + 0x40, 4, 0) == 1)
+        #expect(h.u32(0x40) & 1 == 1 && h.u32(0x44) == 0x77 && h.u32(0x48) == 0x7700_0000)
+    }
+
     /// socketcall(SYS_SOCKETPAIR) makes the same pair as socketpair(2).
     @Test func socketcallMakesPairs() throws {
         let h = try Harness()
