@@ -154,6 +154,20 @@ struct EventTests {
         #expect(h.sys("getitimer", 3, Harness.scratch) == EventTests.einval)
         h.poke(0x300, [0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0])   // it_value.tv_sec = -1
         #expect(h.sys("setitimer", 2, Harness.scratch + 0x300, 0) == EventTests.einval)
+        // The longest interval timers there are read back without overflowing.
+        h.poke(0x300, GuestLayout.le32(0x7fff_ffff) + GuestLayout.le32(999_999) + GuestLayout.le32(0x7fff_ffff)
+                      + GuestLayout.le32(999_999))
+        for which: UInt32 in [0, 1, 2] {
+            #expect(h.sys("setitimer", which, Harness.scratch + 0x300, 0) == 0)
+            #expect(h.sys("getitimer", which, Harness.scratch + 0x320) == 0)
+            #expect(h.u32(0x320) == 0x7fff_ffff && h.u32(0x324) == 999_999 && h.u32(0x328) >= 0x7fff_fff0)
+        }
+        // An absolute deadline long past with a 1 ns interval: the overrun saturates.
+        #expect(h.sys("timer_create", 1, 0, Harness.scratch + 0x340) == 0)
+        h.poke(0x350, GuestLayout.le32(0) + GuestLayout.le32(1) + GuestLayout.le32(0) + GuestLayout.le32(1))
+        #expect(h.sys("timer_settime", h.u32(0x340), 1, Harness.scratch + 0x350, 0) == 0)
+        #expect(h.sys("timer_gettime", h.u32(0x340), Harness.scratch + 0x360) == 0)
+        #expect(h.sys("timer_delete", h.u32(0x340)) == 0)
         #expect(h.sys("socketpair", 1, 1, 0, nowhere) == EventTests.efault)
         #expect(h.sys("socketpair", 2, 1, 0, Harness.scratch) == Errno.EOPNOTSUPP.negated)
         #expect(h.sys("socketpair", 1, 9, 0, Harness.scratch) == Errno.ESOCKTNOSUPPORT.negated)

@@ -100,7 +100,8 @@ final class PosixTimer {
         guard let d = deadline, interval > 0, d <= now else { return }
         let n = (now - d) / interval + 1
         deadline = d &+ n &* interval
-        overrun += Int64(clamping: n)
+        let (sum, overflow) = overrun.addingReportingOverflow(Int64(clamping: n))
+        overrun = overflow ? Int64.max : sum
     }
 
     // MARK: Expiry
@@ -126,7 +127,7 @@ final class PosixTimer {
         requeuePending = false
         overrunLast = overrun
         overrun = -1
-        t.overrun = PosixTimer.clamp(overrunLast + Int64(t.overrun))
+        t.overrun = PosixTimer.clamp(overrunLast)    // the siginfo's own count is 0 (queued once)
         info.timer = t
     }
 }

@@ -106,9 +106,9 @@ public enum SignalWaitSyscalls {
             left = t.deadline > now ? max(t.deadline - now, 1000) : 1000
         case 1, 2:
             guard let t = which == 1 ? p.virtualTimer : p.profTimer else { break }
-            // Instructions are nanoseconds of virtual CPU time (CPUTimer).
-            interval = UInt64(t.interval) * 1000 / UInt64(CPUTimer.perMicrosecond)
-            left = UInt64(max(t.remaining, CPUTimer.perMicrosecond)) * 1000 / UInt64(CPUTimer.perMicrosecond)
+            // Instructions are virtual CPU time (CPUTimer); a timeval shows whole µs.
+            interval = UInt64(t.interval / CPUTimer.perMicrosecond) * 1000
+            left = UInt64(max(t.remaining, CPUTimer.perMicrosecond) / CPUTimer.perMicrosecond) * 1000
         default:
             return nil
         }
