@@ -69,8 +69,9 @@ final class PosixTimer {
 
     // MARK: Setting and reading
 
-    /// timer_settime (common_timer_set): a zero `value` disarms; otherwise the first
-    /// expiry is `value` from now, or at `deadline` when the caller gave an absolute time.
+    /// timer_settime (common_timer_set): a nil `deadline` (a zero it_value) disarms;
+    /// otherwise the timer expires at `deadline` and then every `interval` (0: once).
+    /// Either way the count starts again and a signal already queued will not rearm it.
     func set(deadline newDeadline: UInt64?, interval newInterval: UInt64) {
         sequence &+= 1
         requeuePending = false
