@@ -20,7 +20,7 @@ fileprivate final class FSHarness {
     static let wild: UInt32 = 0x2000_0000
     private var next: UInt32 = FSHarness.scratch
     private static let table: [String: SyscallEntry] = Dictionary(
-        uniqueKeysWithValues: (FileSyscalls.entries + FileSyscalls.sigmaskIgnoringEntries).map { ($0.name, $0) })
+        uniqueKeysWithValues: FileSyscalls.entries.map { ($0.name, $0) })
 
     init() {
         memory = GuestMemory()!
@@ -122,7 +122,7 @@ fileprivate let atFDCWD = UInt32(bitPattern: -100)
 
 struct FileSyscallTests {
     @Test func tableHasUniqueI386Numbers() {
-        let all = FileSyscalls.entries + FileSyscalls.sigmaskIgnoringEntries
+        let all = FileSyscalls.entries
         #expect(Set(all.map(\.number)).count == all.count)
         let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0.number) })
         let expected: [String: UInt32] = [

@@ -1,12 +1,18 @@
 // Host C library calls that Swift's Glibc module does not import: statfs(2) and
-// fstatfs(2) (sys/vfs.h) and renameat2(2). Declared here rather than looked up with
-// dlsym, which finds nothing in gate's statically linked executable.
+// fstatfs(2) (sys/vfs.h), renameat2(2), and epoll and eventfd (sys/epoll.h,
+// sys/eventfd.h). Declared here rather than looked up with dlsym, which finds nothing
+// in gate's statically linked executable.
 #ifndef CHOSTCALLS_H
 #define CHOSTCALLS_H
 
 #if defined(__linux__)
 #include <sys/vfs.h>
 #include <sys/syscall.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 /// statfs(2) into a struct statfs (fifteen 8-byte words on 64-bit hosts).
@@ -18,6 +24,28 @@ static inline int gate_host_renameat2(int olddirfd, const char *oldpath, int new
                                       unsigned int flags) {
     return (int)syscall(SYS_renameat2, olddirfd, oldpath, newdirfd, newpath, flags);
 }
+
+/// epoll_ctl(2) with the event's two fields passed apart: `struct epoll_event` is packed
+/// on x86-64 hosts and padded on arm64 ones, and Swift sees neither layout reliably.
+static inline int gate_host_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
+    struct epoll_event e = { .events = events, .data.u64 = data };
+    return epoll_ctl(epfd, op, fd, &e);
+}
+
+/// epoll_wait(2) into two plain arrays (events, data) of `max` entries each. One host
+/// call: a second one would report the level-triggered descriptors again.
+static inline int gate_host_epoll_wait(int epfd, uint32_t *events, uint64_t *data, int max, int timeout) {
+    struct epoll_event small[16];
+    struct epoll_event *buf = max <= 16 ? small : (struct epoll_event *)malloc(sizeof(struct epoll_event) * (size_t)max);
+    if (!buf) { errno = ENOMEM; return -1; }
+    int n = epoll_wait(epfd, buf, max, timeout);
+    for (int i = 0; i < n; i++) { events[i] = buf[i].events; data[i] = buf[i].data.u64; }
+    if (buf != small) free(buf);
+    return n;
+}
+
+static inline int gate_host_epoll_create1(int flags) { return epoll_create1(flags); }
+static inline int gate_host_eventfd(unsigned int initval, int flags) { return eventfd(initval, flags); }
 #endif
 
 #endif

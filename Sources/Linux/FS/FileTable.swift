@@ -41,6 +41,9 @@ public final class OpenFile {
     /// The host descriptor is always O_NONBLOCK (a pipe Gate made): whether the guest
     /// blocks is Gate's business, decided by `flags`.
     public var hostNonBlocking = false
+    /// An eventfd or epoll file (anon_inode:[eventfd], anon_inode:[eventpoll]): what
+    /// Gate keeps beside the host descriptor.
+    var anonymous: AnonymousInode? = nil
     /// A pipe, socket, FIFO or character device: a read or write may have to wait for
     /// another task, so the scheduler, not the host, does the waiting.
     public lazy var isStream: Bool = {

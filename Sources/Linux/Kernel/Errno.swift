@@ -60,6 +60,7 @@ public enum Errno: Int32, CaseIterable, Sendable, Error {
     case EPROTOTYPE = 91
     case ENOPROTOOPT = 92
     case EPROTONOSUPPORT = 93
+    case ESOCKTNOSUPPORT = 94
     case EOPNOTSUPP = 95
     case EAFNOSUPPORT = 97
     case EADDRINUSE = 98
@@ -136,6 +137,7 @@ public enum Errno: Int32, CaseIterable, Sendable, Error {
         case .EPROTOTYPE: return "Protocol wrong type for socket"
         case .ENOPROTOOPT: return "Protocol not available"
         case .EPROTONOSUPPORT: return "Protocol not supported"
+        case .ESOCKTNOSUPPORT: return "Socket type not supported"
         case .EOPNOTSUPP: return "Operation not supported"
         case .EAFNOSUPPORT: return "Address family not supported by protocol"
         case .EADDRINUSE: return "Address already in use"
@@ -217,6 +219,7 @@ public enum Errno: Int32, CaseIterable, Sendable, Error {
         case HostErrno.EPROTOTYPE: self = .EPROTOTYPE
         case HostErrno.ENOPROTOOPT: self = .ENOPROTOOPT
         case HostErrno.EPROTONOSUPPORT: self = .EPROTONOSUPPORT
+        case HostErrno.ESOCKTNOSUPPORT: self = .ESOCKTNOSUPPORT
         case HostErrno.EOPNOTSUPP: self = .EOPNOTSUPP
         case HostErrno.EAFNOSUPPORT: self = .EAFNOSUPPORT
         case HostErrno.EADDRINUSE: self = .EADDRINUSE
@@ -293,6 +296,7 @@ enum HostErrno {
     static let EPROTOTYPE = Glibc.EPROTOTYPE
     static let ENOPROTOOPT = Glibc.ENOPROTOOPT
     static let EPROTONOSUPPORT = Glibc.EPROTONOSUPPORT
+    static let ESOCKTNOSUPPORT = Glibc.ESOCKTNOSUPPORT
     static let EOPNOTSUPP = Glibc.EOPNOTSUPP
     static let EAFNOSUPPORT = Glibc.EAFNOSUPPORT
     static let EADDRINUSE = Glibc.EADDRINUSE
@@ -359,6 +363,7 @@ enum HostErrno {
     static let EPROTOTYPE = Darwin.EPROTOTYPE
     static let ENOPROTOOPT = Darwin.ENOPROTOOPT
     static let EPROTONOSUPPORT = Darwin.EPROTONOSUPPORT
+    static let ESOCKTNOSUPPORT = Darwin.ESOCKTNOSUPPORT
     static let EOPNOTSUPP = Darwin.EOPNOTSUPP
     static let EAFNOSUPPORT = Darwin.EAFNOSUPPORT
     static let EADDRINUSE = Darwin.EADDRINUSE

@@ -141,6 +141,8 @@ extension Kernel {
         }
         p.signals.altStack = (0, 2, 0)
         p.signals.savedMask = nil
+        // exit_itimers: POSIX timers end with the program; the interval timers stay.
+        p.posixTimers = [:]
         task.clearChildTid = 0
         task.robustList = 0
         p.name = String(PathResolver.lastComponent(guestPath(ofHostPath: plan.hostPath)).prefix(15))

@@ -80,6 +80,14 @@ public final class Kernel {
     public private(set) var lastFault: (PendingFault, UInt32)? = nil
     /// Called with a one-line notice (unimplemented calls); stderr by default.
     public var notice: (String) -> Void = { _ in }
+    /// Notices already given for parts of calls Gate does not model (a socketcall
+    /// operation, a timer clock): each is given once.
+    private var noticesGiven: Set<String> = []
+
+    /// Gives `message` through `notice`, the first time only.
+    func noticeOnce(_ message: String) {
+        if noticesGiven.insert(message).inserted { notice(message) }
+    }
     /// Observes each call after its body ran: (path, number, its table entry, the
     /// registers at entry, the result).
     public var syscallObserver: ((EntryPath, UInt32, SyscallEntry?, PtRegs, Int32) -> Void)? = nil
@@ -228,8 +236,11 @@ public final class Kernel {
                 return false
             }
             finishCall(task, path: path, number: number, regs: regs, result: result)
+            // CPU timers are charged between runs (Scheduler.runSlice): with one armed,
+            // each call goes back to the scheduler, as a call that arms one must.
             return current === task && task.state == .runnable && !task.yieldRequested
                 && process.exitStatus == nil && process.cpu === cpu
+                && process.virtualTimer == nil && process.profTimer == nil
         } else if address == notifyResume {
             // do_notify_resume(regs): EAX holds the pt_regs frame's address.
             doSignal(regsAt: cpu.register(.eax))

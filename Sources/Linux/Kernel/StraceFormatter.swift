@@ -21,13 +21,20 @@ public struct StraceFormatter {
             return prefix + StraceFormatter.align("syscall_\(number)(" + args.prefix(3).map(hex).joined(separator: ", ") + ")")
                 + "= -1 ENOSYS (Function not implemented)"
         }
+        var (name, kinds, values) = (entry.name, entry.args, args)
+        // i386's socketcall multiplexer: strace shows the operation as its own call.
+        if name == "socketcall", let op = SocketSyscalls.operations[args[0]],
+           let raw = memory.read(args[1], count: op.args.count * 4, need: PagePermission.userRead) {
+            (name, kinds) = (op.name, op.args)
+            values = (0..<op.args.count).map { GuestLayout.u32(raw, $0 * 4) } + [UInt32](repeating: 0, count: 6)
+        }
         var shown: [String] = []
-        for (i, kind) in entry.args.enumerated() where i < 6 {
-            shown.append(format(kind, args[i], args: args, result: result, memory: memory))
+        for (i, kind) in kinds.enumerated() where i < 6 {
+            shown.append(format(kind, values[i], args: values, result: result, memory: memory))
         }
         // exit and exit_group do not return.
-        let outcome = entry.name == "exit" || entry.name == "exit_group" ? "?" : formatResult(entry, result)
-        return prefix + StraceFormatter.align("\(entry.name)(\(shown.joined(separator: ", ")))") + "= " + outcome
+        let outcome = name == "exit" || name == "exit_group" ? "?" : formatResult(entry, result)
+        return prefix + StraceFormatter.align("\(name)(\(shown.joined(separator: ", ")))") + "= " + outcome
     }
 
     /// strace starts the result at column 40 (its `acolumn`), or one space after a
@@ -104,6 +111,12 @@ public struct StraceFormatter {
         case .ioctlRequest: return StraceFlags.ioctls[v] ?? hex(v)
         case .fcntlCmd: return StraceFlags.fcntls.indices.contains(Int(v)) ? StraceFlags.fcntls[Int(v)] : String(v)
         case .iovec: return pointer(v)
+        case .symbols(let table): return StraceFlags.symbols(v, table)
+        case .epollEvent: return epollEvent(at: v, memory: memory)
+        case .epollEvents: return epollEvents(at: v, count: result, memory: memory)
+        case .sigevent: return sigevent(at: v, memory: memory)
+        case .itimerspec(let wide): return itimerspec(at: v, wide: wide, memory: memory)
+        case .intsOut(let count): return ints(at: v, count: count, result: result, memory: memory)
         }
     }
 }

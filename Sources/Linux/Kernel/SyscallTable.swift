@@ -8,6 +8,23 @@ public enum SyscallArg: Sendable, Equatable {
     case openFlags, mode, accessMode, atFlags, whence, signal, sigaction, sigset, clockid
     case mmapProt, mmapFlags, ioctlRequest, fcntlCmd, iovec(countArg: Int), timespec, statBuffer
     case structure(String)
+    /// A number shown by name, or a set of flags (strace's xlat tables).
+    case symbols(SymbolTable)
+    /// The `struct epoll_event` epoll_ctl reads; the array epoll_wait fills (up to the result).
+    case epollEvent, epollEvents
+    /// The `struct sigevent` timer_create reads.
+    case sigevent
+    /// The `struct itimerspec` timer_settime reads (32- or 64-bit times).
+    case itimerspec(wide: Bool)
+    /// An array of `count` ints the call fills when it succeeds: socketpair's [fd, fd],
+    /// timer_create's [id].
+    case intsOut(count: Int)
+}
+
+/// The named values and flag sets `SyscallArg.symbols` can show.
+public enum SymbolTable: Sendable, Equatable {
+    case epollOperation, epollCreateFlags, eventfdFlags, timerFlags, itimerWhich
+    case socketFamily, socketType, shutdownHow
 }
 
 /// A system-call body: the context in, the value for EAX out (a result or −errno).

@@ -20,7 +20,9 @@ extension Kernel {
     /// do_notify_resume → do_signal, with `regsAddress` = the pt_regs frame (EAX at the call).
     func doSignal(regsAt regsAddress: UInt32) {
         defer { updateSignalPending() }
-        guard let (signal, info) = process.signals.dequeue() else { return }
+        guard let (signal, taken) = process.signals.dequeue() else { return }
+        var info = taken
+        process.timerSignalTaken(&info)
         let cpu = process.cpu
         var regs = UserRegisters(PtRegs(memory: process.memory, at: regsAddress), cpu: cpu)
         let action = process.signals.actions[Int(signal)]

@@ -90,12 +90,22 @@ public struct SigInfo: Equatable, Sendable {
     public var status: Int32? = nil
     /// si_value for sigqueue/timers (sival_int), after si_pid and si_uid.
     public var value: UInt32? = nil
+    /// A POSIX timer's signal (SI_TIMER): si_tid and si_overrun in si_pid's and
+    /// si_uid's place, and the kernel's private tag that tells, when the signal is
+    /// taken, whether the timer was set again since (si_sys_private).
+    public var timer: TimerFields? = nil
+
+    public struct TimerFields: Equatable, Sendable {
+        public var id: Int32
+        public var overrun: Int32
+        var sequence: UInt32
+    }
 
     public static let SI_USER: Int32 = 0, SI_KERNEL: Int32 = 0x80, SI_TKILL: Int32 = -6
     public static let SEGV_MAPERR: Int32 = 1, SEGV_ACCERR: Int32 = 2
     public static let FPE_INTDIV: Int32 = 1, FPE_INTOVF: Int32 = 2, FPE_FLTDIV: Int32 = 3, FPE_FLTOVF: Int32 = 4
     public static let FPE_FLTUND: Int32 = 5, FPE_FLTRES: Int32 = 6, FPE_FLTINV: Int32 = 7
-    public static let SI_QUEUE: Int32 = -1
+    public static let SI_QUEUE: Int32 = -1, SI_TIMER: Int32 = -2
     public static let CLD_EXITED: Int32 = 1, CLD_KILLED: Int32 = 2, CLD_DUMPED: Int32 = 3
     public static let ILL_ILLOPN: Int32 = 2, BUS_ADRALN: Int32 = 1, TRAP_BRKPT: Int32 = 1
 
@@ -113,7 +123,9 @@ public struct SigInfo: Equatable, Sendable {
         b.u32(0, signo)
         b.u32(4, UInt32(bitPattern: errno))
         b.u32(8, UInt32(bitPattern: code))
-        if let addr { b.u32(12, addr) } else { b.u32(12, pid); b.u32(16, uid) }
+        if let addr { b.u32(12, addr) } else if let timer {
+            b.i32(12, timer.id); b.i32(16, timer.overrun)
+        } else { b.u32(12, pid); b.u32(16, uid) }
         if let status { b.u32(20, UInt32(bitPattern: status)) }
         if let value { b.u32(20, value) }
         return b.bytes

@@ -17,6 +17,9 @@ extension FileSyscalls {
         guard file.isReadable else { throw .EBADF }
         if file.isDirectory { throw .EISDIR }
         if let offset, offset < 0 { throw .EINVAL }
+        if case .eventCounter(let counter)? = file.anonymous {
+            return try EventFDSyscalls.read(ctx, file, counter, address, count)
+        }
         if count == 0 { return 0 }
         let avail = ctx.accessiblePrefix(address, min(count, maxRW), need: PagePermission.userWrite)
         if avail == 0 { throw .EFAULT }
@@ -43,6 +46,9 @@ extension FileSyscalls {
                           at offset: Int64? = nil) throws(Errno) -> Int {
         guard file.isWritable else { throw .EBADF }
         if let offset, offset < 0 { throw .EINVAL }
+        if case .eventCounter(let counter)? = file.anonymous {
+            return try EventFDSyscalls.write(ctx, file, counter, address, count)
+        }
         if count == 0 { return 0 }
         let avail = ctx.accessiblePrefix(address, min(count, maxRW), need: PagePermission.userRead)
         if avail == 0 { throw .EFAULT }
@@ -89,6 +95,7 @@ extension FileSyscalls {
     /// Positioned I/O needs a seekable file: ESPIPE for pipes, sockets and terminals' FIFOs.
     static func requireSeekable(_ f: OpenFile) throws(Errno) {
         guard f.isHost else { return }
+        if f.anonymous != nil { throw .ESPIPE }
         var st = HostFS.HostStat()
         if HostCall.fstat(f.hostFD, &st) == 0 {
             let t = UInt32(st.st_mode) & 0o170000
@@ -137,7 +144,7 @@ extension FileSyscalls {
         if let offset, offset < 0 { throw .EINVAL }
         let usable = try accessibleSegments(ctx, segs, need: PagePermission.userWrite)
         if usable.isEmpty { return 0 }
-        if file.isHost && offset == nil {
+        if file.isHost && offset == nil && file.anonymous == nil {
             var iovs = usable.map { iovec(iov_base: ctx.hostPointer($0.0), iov_len: $0.1) }
             try waitUntilReady(ctx, file, events: Int16(POLLIN))
             let r = readv(file.hostFD, &iovs, Int32(iovs.count))
@@ -169,7 +176,7 @@ extension FileSyscalls {
         if let offset, offset < 0 { throw .EINVAL }
         let usable = try accessibleSegments(ctx, segs, need: PagePermission.userRead)
         if usable.isEmpty { return 0 }
-        if file.isHost && offset == nil {
+        if file.isHost && offset == nil && file.anonymous == nil {
             var iovs = usable.map { iovec(iov_base: ctx.hostPointer($0.0), iov_len: $0.1) }
             try waitUntilReady(ctx, file, events: Int16(POLLOUT))
             let r = writev(file.hostFD, &iovs, Int32(iovs.count))

@@ -4,7 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// poll and select over guest descriptors, waiting with the host's poll(2).
+/// poll and select over guest descriptors, waiting with the host's poll(2); ppoll and
+/// pselect6 with the signal mask they wait under.
 extension FileSyscalls {
     /// Linux poll event bits (include/uapi/asm-generic/poll.h).
     enum PollEvent {
@@ -137,11 +138,14 @@ extension FileSyscalls {
         }
     }
 
+    /// ppoll: poll with a timespec and, while it waits, the signal mask at argument 3.
     static func ppoll(_ ctx: SyscallContext, wide: Bool) throws(Errno) -> Int32 {
         let tsp = ctx.arg(2)
         let limit = try timeout(ctx, timespecAt: tsp, wide: wide)
         let start = FSClock.monotonicNanoseconds()
-        let r = try poll(ctx, fds: ctx.arg(0), count: ctx.arg(1), timeout: limit)
+        let r = try ctx.withCallMask(at: ctx.arg(3), size: ctx.arg(4), interruptedBy: Errno.ERESTARTNOHAND) { () throws(Errno) in
+            try poll(ctx, fds: ctx.arg(0), count: ctx.arg(1), timeout: limit)
+        }
         if let limit {
             writeTimespec(ctx, max(0, limit - (FSClock.monotonicNanoseconds() - start)), at: tsp, wide: wide)
         }
@@ -224,11 +228,21 @@ extension FileSyscalls {
         return try newselect(ctx, (0..<5).map { FSBytes.u32(raw, $0 * 4) })
     }
 
+    /// pselect6: select with a timespec and, while it waits, a signal mask; argument 5
+    /// points at { const sigset_t *ss; size_t ss_len; }.
     static func pselect(_ ctx: SyscallContext, wide: Bool) throws(Errno) -> Int32 {
         let tsp = ctx.arg(4)
         let limit = try timeout(ctx, timespecAt: tsp, wide: wide)
+        var mask: UInt32 = 0, size: UInt32 = 0
+        if ctx.arg(5) != 0 {
+            guard let raw = ctx.bytes(at: ctx.arg(5), count: 8) else { throw .EFAULT }
+            mask = FSBytes.u32(raw, 0)
+            size = FSBytes.u32(raw, 4)
+        }
         let start = FSClock.monotonicNanoseconds()
-        let r = try select(ctx, n: ctx.int(0), sets: [ctx.arg(1), ctx.arg(2), ctx.arg(3)], timeout: limit)
+        let r = try ctx.withCallMask(at: mask, size: size, interruptedBy: Errno.ERESTARTNOHAND) { () throws(Errno) in
+            try select(ctx, n: ctx.int(0), sets: [ctx.arg(1), ctx.arg(2), ctx.arg(3)], timeout: limit)
+        }
         if let limit {
             writeTimespec(ctx, max(0, limit - (FSClock.monotonicNanoseconds() - start)), at: tsp, wide: wide)
         }

@@ -37,6 +37,10 @@ public enum FileSyscalls {
         SyscallEntry(168, "poll", [.pointer, .uint, .int], sys(sysPoll)),
         SyscallEntry(142, "_newselect", [.int, .pointer, .pointer, .pointer, .pointer], sys(sysNewselect)),
         SyscallEntry(82, "select", [.pointer], sys(sysOldselect)),
+        SyscallEntry(308, "pselect6", [.int, .pointer, .pointer, .pointer, .timespec, .pointer], sys(sysPselect6)),
+        SyscallEntry(309, "ppoll", [.pointer, .uint, .timespec, .sigset, .size], sys(sysPpoll)),
+        SyscallEntry(413, "pselect6_time64", [.int, .pointer, .pointer, .pointer, .pointer, .pointer], sys(sysPselect6Time64)),
+        SyscallEntry(414, "ppoll_time64", [.pointer, .uint, .pointer, .sigset, .size], sys(sysPpollTime64)),
         // Descriptors (FileSyscalls+Descriptors.swift)
         SyscallEntry(5, "open", [.path, .openFlags, .mode], sys(sysOpen)),
         SyscallEntry(295, "openat", [.dirfd, .path, .openFlags, .mode], sys(sysOpenat)),
@@ -127,15 +131,6 @@ public enum FileSyscalls {
         SyscallEntry(235, "removexattr", [.path, .string], sys(sysRemovexattr)),
         SyscallEntry(236, "lremovexattr", [.path, .string], sys(sysLremovexattr)),
         SyscallEntry(237, "fremovexattr", [.fd, .string], sys(sysFremovexattr)),
-    ]
-
-    /// Calls that also take a signal mask, which these bodies ignore (the mask is the
-    /// signal engineer's): offered for the lead to adopt or replace.
-    public static let sigmaskIgnoringEntries: [SyscallEntry] = [
-        SyscallEntry(308, "pselect6", [.int, .pointer, .pointer, .pointer, .timespec, .pointer], sys(sysPselect6)),
-        SyscallEntry(309, "ppoll", [.pointer, .uint, .timespec, .sigset, .size], sys(sysPpoll)),
-        SyscallEntry(413, "pselect6_time64", [.int, .pointer, .pointer, .pointer, .pointer, .pointer], sys(sysPselect6Time64)),
-        SyscallEntry(414, "ppoll_time64", [.pointer, .uint, .pointer, .sigset, .size], sys(sysPpollTime64)),
     ]
 
     typealias Body = (SyscallContext) throws(Errno) -> Int32

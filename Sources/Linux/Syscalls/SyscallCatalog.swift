@@ -4,8 +4,7 @@ public enum SyscallCatalog {
     public static var groups: [[SyscallEntry]] {
         [ProcessSyscalls.entries, MemorySyscalls.entries, FileSyscalls.entries, TimeSyscalls.entries,
          SignalSyscalls.entries, SystemSyscalls.entries, TaskSyscalls.entries, SignalWaitSyscalls.entries,
-         ExecSyscalls.entries,
-         // pselect6/ppoll: the signal mask they take is ignored until signals are delivered.
-         FileSyscalls.sigmaskIgnoringEntries]
+         ExecSyscalls.entries, EventPollSyscalls.entries, EventFDSyscalls.entries, PosixTimerSyscalls.entries,
+         SocketSyscalls.entries]
     }
 }

@@ -64,6 +64,13 @@ public final class Process {
     var sharedInfo: [UInt32: SigInfo] = [:]
     /// ITIMER_REAL / alarm: the next expiry (monotonic ns) and the reload interval.
     var realTimer: (deadline: UInt64, interval: UInt64)? = nil
+    /// ITIMER_VIRTUAL and ITIMER_PROF, counted in retired guest instructions
+    /// (`CPUTimer`).
+    var virtualTimer: CPUTimer? = nil
+    var profTimer: CPUTimer? = nil
+    /// timer_create's timers by id, and the id the next one gets (signal->posix_timer_id).
+    var posixTimers: [Int32: PosixTimer] = [:]
+    var nextTimerID: Int32 = 0
 
     public init(memory: GuestMemory, cpu: CPU) {
         self.memory = memory

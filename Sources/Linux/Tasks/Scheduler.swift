@@ -70,11 +70,15 @@ extension Kernel {
             } else {
                 // System calls run in place, the CPU staying in `run` across them.
                 cpu.serviceHalts(Kernel.haltService, context: Unmanaged.passUnretained(self).toOpaque())
-                stop = cpu.run(budget: task.sliceRemaining)
+                let cpuTimers = p.virtualTimer != nil || p.profTimer != nil
+                stop = cpu.run(budget: cpuTimers ? cpuTimerBudget(p, task.sliceRemaining) : task.sliceRemaining)
             }
             let ran = cpu.instructionCount &- before
             instructionsRetired &+= ran
-            task.sliceRemaining -= max(Int(truncatingIfNeeded: ran), 1)
+            let retired = Int(truncatingIfNeeded: ran)
+            task.sliceRemaining -= max(retired, 1)
+            // A CPU timer that expires ends the slice, so its signal is delivered now.
+            if (p.virtualTimer != nil || p.profTimer != nil) && chargeCPUTimers(p, retired) { task.sliceRemaining = 0 }
             if let exit = handle(stop), p.exitStatus == nil {
                 switch exit {
                 case .exited(let c): p.exitStatus = (c & 0xff) << 8
@@ -150,10 +154,7 @@ extension Kernel {
             if let d = t.wait?.deadline { next = min(next ?? d, d) }
             if !(t.wait?.hostFDs.isEmpty ?? true) { anyFD = true }
         }
-        for p in processes.values where p.realTimer != nil && !p.isZombie {
-            let d = p.realTimer!.deadline
-            next = min(next ?? d, d)
-        }
+        if let d = nextTimerDeadline() { next = min(next ?? d, d) }
         if next == nil && !anyFD { return false }
         var ms: Int32 = -1
         if let next {
@@ -263,26 +264,13 @@ extension Kernel {
         task.blockedCall = nil
     }
 
-    // MARK: Timers
-
-    /// ITIMER_REAL expiries: SIGALRM to the process, reloaded if periodic.
-    func fireTimers() {
-        var any = false
-        for p in processes.values where p.realTimer != nil { any = true; break }
-        guard any else { return }
-        let now = monotonicNow()
-        for p in processes.values {
-            guard let t = p.realTimer, !p.isZombie, now >= t.deadline else { continue }
-            p.realTimer = t.interval > 0 ? (max(t.deadline &+ t.interval, now), t.interval) : nil
-            send(14, to: p, info: SigInfo(signo: 14, code: SigInfo.SI_KERNEL))
-        }
-    }
-
     /// A signal arrived for a task preempted in user mode (no system-call frame): build
     /// the handler's frame from the live registers, or take the default action.
     func deliverInterruptedSignal() {
         let p = process
-        guard let (signal, info) = p.signals.dequeue() else { return }
+        guard let (signal, taken) = p.signals.dequeue() else { return }
+        var info = taken
+        p.timerSignalTaken(&info)
         let action = p.signals.actions[Int(signal)]
         if action.handler == SignalState.Action.ignore || action.handler == SignalState.Action.defaultHandler {
             if !(p.signals.isIgnored(signal) || isStopSignal(signal)) { p.exitStatus = Int32(signal) }

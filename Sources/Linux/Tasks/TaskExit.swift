@@ -49,6 +49,9 @@ extension Kernel {
         p.isZombie = true
         p.files = FileTable()
         p.realTimer = nil
+        p.virtualTimer = nil
+        p.profTimer = nil
+        p.posixTimers = [:]
         p.activeThread = nil
         releaseVforkMemory(p)
         p.vforkDone?.wakeAll()
