@@ -397,6 +397,30 @@ struct FileSyscallTests {
         #expect(lstat(h.host("/hard2"), &st) == 0 && st.st_mode & 0o170000 == 0o100000 && st.st_nlink == 3)
     }
 
+    /// One plain name in the current directory takes a shorter way through the path
+    /// resolver (PathResolver.plainNameInCwd); it must agree with the general walk.
+    @Test func plainNamesInTheCurrentDirectory() {
+        let h = FSHarness()
+        h.mkdir("/d")
+        h.write(file: "/d/file", "12345")
+        h.write(file: "/elsewhere", "1234567")
+        h.symlink("/d/link", to: "/elsewhere")
+        h.symlink("/d/dangling", to: "/nowhere")
+        #expect(h.sys("chdir", h.str("/d")) == 0)
+        let buf = h.alloc(96)
+        func size() -> UInt64 { h.u64(buf + 44) }   // struct stat64's st_size
+        #expect(h.sys("stat64", h.str("file"), buf) == 0 && size() == 5)
+        #expect(h.sys("stat64", h.str("link"), buf) == 0 && size() == 7)   // followed
+        #expect(h.sys("lstat64", h.str("link"), buf) == 0 && size() == 10) // the link: "/elsewhere"
+        #expect(h.sys("stat64", h.str("dangling"), buf) == neg(.ENOENT))
+        #expect(h.sys("lstat64", h.str("dangling"), buf) == 0)
+        #expect(h.sys("stat64", h.str("missing"), buf) == neg(.ENOENT))
+        #expect(h.sys("stat64", h.str("file/"), buf) == neg(.ENOTDIR))
+        #expect(h.sys("stat64", h.str(".."), buf) == 0)
+        // The general walk for the same names, by absolute path, agrees.
+        #expect(h.sys("stat64", h.str("/d/link"), buf) == 0 && size() == 7)
+    }
+
     @Test func renameUnlinkMkdirRmdir() {
         let h = FSHarness()
         #expect(h.sys("mkdir", h.str("/d"), 0o755) == 0)

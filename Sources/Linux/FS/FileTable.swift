@@ -282,7 +282,10 @@ public final class FileTable {
 /// the current directory (a guest path) and the umask.
 public struct FileSystemContext {
     public var root: String
-    public var cwd: String
+    public var cwd: String { didSet { cwdComponents = PathResolver.components(cwd) } }
+    /// `cwd` split into components, kept for relative paths (resolved on every call
+    /// that takes one).
+    public private(set) var cwdComponents: [String]
     public var umask: UInt32
     /// Serves /proc for this process; when nil, `FileSyscalls.procFS` does, and when
     /// both are nil /proc is the host directory under the root.
@@ -291,6 +294,7 @@ public struct FileSystemContext {
     public init(root: String = "/", cwd: String = "/", umask: UInt32 = 0o022) {
         self.root = root
         self.cwd = cwd
+        self.cwdComponents = PathResolver.components(cwd)
         self.umask = umask
     }
 }
