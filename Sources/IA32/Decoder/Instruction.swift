@@ -78,6 +78,9 @@ public enum Op: UInt8, CaseIterable, Sendable {
     case add32RINF, sub32RINF, and32RINF, or32RINF, xor32RINF
     case shl32RINF, shr32RINF, sar32RINF, imul32RRNF, imul32RRINF, inc32RNF, dec32RNF
 
+    /// Memory forms for operands without an index register (Dispatch/BaseAddressedHandlers.swift).
+    case mov32RMB, movzx8M32B, mov32MRB, mov8MRB, mov8MIB, cmp32RMB, cmp32MIB, cmp8MIB
+
     // Not instructions: the record after a block's last instruction (Dispatch/BlockTail.swift)
     // and the mark left on the first instruction of a block that code writes invalidated.
     case blockTail, invalidBlock

@@ -43,6 +43,7 @@ extension Decoder {
         case .movRMImm where i.size == 1 && i.isMemory: i.op = .mov8MI
         default: break
         }
+        if i.isMemory && i.index == Instruction.none, let lean = i.op.baseAddressed { i.op = lean }
     }
 
     /// The 32-bit ALU forms. Register-register forms take dst = rm, src = reg.

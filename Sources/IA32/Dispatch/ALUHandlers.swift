@@ -165,8 +165,8 @@ func slow_xor32RM(_ s: State, _ i: Ins) -> Next { registerFromMemorySlow(s, i) {
 
 /// A compare with a memory operand, fast: a read that cannot fault.
 @inline(__always)
-func compareMemory(_ s: State, _ i: Ins, size: UInt32, _ f: (UInt32) -> Void) -> Bool {
-    guard let p = s.hostRead(Int(i.seg), s.ea32(i), size) else { return false }
+func compareMemory(_ s: State, _ i: Ins, size: UInt32, indexed: Bool = true, _ f: (UInt32) -> Void) -> Bool {
+    guard let p = s.hostRead(Int(i.seg), s.ea32(i, indexed: indexed), size) else { return false }
     f(size == 4 ? p.loadUnaligned(as: UInt32.self) : UInt32(p.load(as: UInt8.self)))
     return true
 }

@@ -37,8 +37,8 @@ func exec_mov32RI(_ s: State, _ i: Ins) -> Next { s.setR32(Int(i.rm), i.imm); re
 /// A load of `size` bytes into a 32-bit register, extended by `extend`: fast when it
 /// cannot fault.
 @inline(__always)
-func loadRegister(_ s: State, _ i: Ins, _ size: UInt32, _ extend: (UInt32) -> UInt32) -> Bool {
-    guard let p = s.hostRead(Int(i.seg), s.ea32(i), size) else { return false }
+func loadRegister(_ s: State, _ i: Ins, _ size: UInt32, indexed: Bool = true, _ extend: (UInt32) -> UInt32) -> Bool {
+    guard let p = s.hostRead(Int(i.seg), s.ea32(i, indexed: indexed), size) else { return false }
     let v = size == 4 ? p.loadUnaligned(as: UInt32.self)
         : (size == 2 ? UInt32(p.loadUnaligned(as: UInt16.self)) : UInt32(p.load(as: UInt8.self)))
     s.setR32(Int(i.reg), extend(v))
@@ -89,8 +89,8 @@ func slow_movsx16M32(_ s: State, _ i: Ins) -> Next {
 
 /// A store of `size` bytes of `v`: fast when it cannot fault or touch decoded code.
 @inline(__always)
-func storeMemory(_ s: State, _ i: Ins, _ size: UInt32, _ v: UInt32) -> Bool {
-    guard let p = s.hostWrite(Int(i.seg), s.ea32(i), size) else { return false }
+func storeMemory(_ s: State, _ i: Ins, _ size: UInt32, _ v: UInt32, indexed: Bool = true) -> Bool {
+    guard let p = s.hostWrite(Int(i.seg), s.ea32(i, indexed: indexed), size) else { return false }
     if size == 4 { p.storeBytes(of: v, as: UInt32.self) } else { p.storeBytes(of: UInt8(truncatingIfNeeded: v), as: UInt8.self) }
     return true
 }

@@ -14,6 +14,12 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         i.disp &+ r32(Int(i.base)) &+ (r32(Int(i.index)) &<< UInt32(i.scale))
     }
 
+    /// The same for a form the decoder chose for having no index register (the
+    /// `…B` ops: base and displacement, or the displacement alone).
+    @inline(__always) func ea32(_ i: Ins, indexed: Bool) -> UInt32 {
+        indexed ? ea32(i) : i.disp &+ r32(Int(i.base))
+    }
+
     /// Where `size` bytes at offset `ea` of segment `seg` may be read: a flat segment
     /// (a 4 GiB limit cannot be exceeded) and one readable page.
     @inline(__always) func hostRead(_ seg: Int, _ ea: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {

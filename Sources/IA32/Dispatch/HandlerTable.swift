@@ -49,6 +49,7 @@ enum HandlerTable {
     /// which `HandlerTableTests` checks.
     static func shim(_ op: Op) -> Shim? {
         aluShim(op) ?? arithmeticShim(op) ?? dataMoveShim(op) ?? stackShim(op) ?? controlShim(op)
-            ?? systemShim(op) ?? flaglessShim(op) ?? fusedBranchShim(op) ?? blockEndShim(op)
+            ?? systemShim(op) ?? flaglessShim(op) ?? fusedBranchShim(op) ?? baseAddressedShim(op)
+            ?? blockEndShim(op)
     }
 }
