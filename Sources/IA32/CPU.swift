@@ -134,13 +134,12 @@ public final class CPU {
     public func run(budget: Int = Int.max) -> StopReason {
         let s = state
         let cache = blocks
-        let retired = s.pointee.retired
-        let limit = budget <= 0 ? retired : (UInt64(budget) > UInt64.max &- retired ? UInt64.max : retired &+ UInt64(budget))
-        s.pointee.retireLimit = limit
+        s.pointee.budget = Int64(max(budget, 0))
+        s.pointee.chainBudget = s.pointee.budget
         // The tail the last chain left by, to link to the block that comes next.
         var from: UnsafeMutablePointer<BlockTail>? = nil
         var generation = cache.generation
-        while s.pointee.retired < limit {
+        while s.pointee.budget > 0 {
             // TF is noticed here: setting it raises `attention`, which leaves the chain.
             if _slowPath(s.pointee.eflagsRaw & EFLAGS.tf != 0) {
                 from = nil
@@ -154,6 +153,7 @@ public final class CPU {
             }
             generation = cache.generation
             let left = s.runChain(UnsafeRawPointer(block.pointee.start))
+            s.settleRetired()
             if _slowPath(s.pointee.serviced) {
                 s.pointee.serviced = false
                 return .serviced
@@ -223,7 +223,7 @@ public final class CPU {
     }
 
     private func account(_ n: Int) {
-        state.pointee.retired &+= UInt64(n)
+        state.retireNow(Int64(n))
     }
 
     /// Decodes and executes exactly one instruction, bypassing the block cache: it runs
@@ -236,7 +236,17 @@ public final class CPU {
         i.pos = 0
         scratch.pointee = i
         UnsafeMutableRawPointer(scratch + 1).assumingMemoryBound(to: BlockTail.self).pointee = BlockTail(after: i, count: 1)
+        // The step is a chain of its own, spending from the budget of the `run` it may
+        // be part of (a budget of at least one, so its tail never mistakes it for spent).
+        let budget = s.pointee.budget
+        s.pointee.budget = max(budget, 1)
+        s.pointee.chainBudget = s.pointee.budget
         let left = s.runChain(UnsafeRawPointer(scratch))
+        s.settleRetired()
+        defer {
+            s.pointee.budget = budget &- (max(budget, 1) &- s.pointee.budget)
+            s.pointee.chainBudget = s.pointee.budget
+        }
         if s.pointee.serviced {
             s.pointee.serviced = false
             return .serviced

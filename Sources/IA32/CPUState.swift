@@ -55,8 +55,13 @@ public struct CPUState {
     /// Set by a string instruction that stopped part way because it overwrote decoded
     /// code: EIP stays on it, so the rest runs from freshly decoded bytes.
     public var restartInstruction: Bool = false
-    /// `run` stops once `retired` reaches this; the blocks check it as they retire.
-    public var retireLimit: UInt64 = 0
+    /// Instructions `run` may still retire. Each block subtracts its count as it
+    /// retires (one subtraction in memory and a branch), and the chain of handlers
+    /// returns to the run loop once none is left.
+    public var budget: Int64 = 0
+    /// `budget` when the running chain of handlers started. The run loop adds what the
+    /// chain spent to `retired` when it returns; inside a chain, `currentRetired` does.
+    var chainBudget: Int64 = 0
     /// Services `hlt` at CPL 0 in place (`CPU.serviceHalts`), with its context.
     var haltService: CPU.HaltService? = nil
     var haltContext: UnsafeMutableRawPointer? = nil
@@ -168,6 +173,26 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     }
     @inline(__always) func setReg(_ i: Int, _ size: Int, _ v: UInt32) {
         if size == 4 { setR32(i, v) } else if size == 2 { setR16(i, v) } else { setR8(i, v) }
+    }
+
+    /// Instructions retired up to the start of the running block, including the blocks
+    /// the running chain of handlers retired and the run loop has not yet counted.
+    @inline(__always) var currentRetired: UInt64 {
+        pointee.retired &+ UInt64(bitPattern: pointee.chainBudget &- pointee.budget)
+    }
+
+    /// Counts in `retired` what the running chain has spent of the budget.
+    @inline(__always) func settleRetired() {
+        pointee.retired &+= UInt64(bitPattern: pointee.chainBudget &- pointee.budget)
+        pointee.chainBudget = pointee.budget
+    }
+
+    /// Retires `n` instructions outside a block's tail (a block left part way).
+    @inline(__always) func retireNow(_ n: Int64) {
+        settleRetired()
+        pointee.retired &+= UInt64(bitPattern: n)
+        pointee.budget &-= n
+        pointee.chainBudget = pointee.budget
     }
 
     @inline(__always) var esp: UInt32 {

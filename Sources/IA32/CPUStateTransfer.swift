@@ -15,6 +15,7 @@ extension CPU {
         let mem = state.pointee.mem, perm = state.pointee.perm, ref = state.pointee.memoryRef
         let service = state.pointee.haltService, context = state.pointee.haltContext
         let flushes = state.pointee.flushes
+        let budget = state.pointee.budget, chainBudget = state.pointee.chainBudget
         state.pointee = saved
         state.pointee.mem = mem
         state.pointee.perm = perm
@@ -23,6 +24,8 @@ extension CPU {
         state.pointee.haltService = service
         state.pointee.haltContext = context
         state.pointee.flushes = flushes
+        state.pointee.budget = budget
+        state.pointee.chainBudget = chainBudget
         state.pointee.serviced = false
         // Nothing from the other context's instruction may still be pending here.
         state.pointee.fault = PendingFault()

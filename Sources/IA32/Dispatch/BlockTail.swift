@@ -103,9 +103,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
 
     /// Retires the block and says whether the budget allows going on to the next one.
     @inline(__always) func retire(_ tail: UnsafeMutablePointer<BlockTail>) -> Bool {
-        let r = pointee.retired &+ UInt64(tail.pointee.count)
-        pointee.retired = r
-        return r < pointee.retireLimit
+        gate_spend(&pointee.budget, tail.pointee.count)
     }
 
     /// Leaves the block through a static terminator: to the taken target (slot 0) or

@@ -104,13 +104,13 @@ func serviceHalt(_ s: State, _ i: Ins, _ service: CPU.HaltService) -> Next {
     s.pointee.eip = i.next
     // The block so far retires now, as it would if `run` stopped here: the service
     // may switch to another task's state.
-    let ran = UInt64(i.pointee.pos) + 1
-    s.pointee.retired &+= ran
+    let ran = Int64(i.pointee.pos) + 1
+    s.retireNow(ran)
     let flushes = s.pointee.flushes
     if service(s.pointee.haltContext, i.next &- 1) && s.pointee.eip == i.next && s.pointee.cpl == 0
         && !s.pointee.attention && s.pointee.flushes == flushes {
         // Same task, same code: on through the block's tail, which retires the block.
-        s.pointee.retired &-= ran
+        s.retireNow(-ran)
         return i.successor
     }
     s.pointee.serviced = true

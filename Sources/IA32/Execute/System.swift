@@ -168,7 +168,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         case MSRFile.sysenterCS: v = UInt64(pointee.msr.sysenterCS)
         case MSRFile.sysenterESP: v = UInt64(pointee.msr.sysenterESP)
         case MSRFile.sysenterEIP: v = UInt64(pointee.msr.sysenterEIP)
-        case MSRFile.timeStampCounter: v = pointee.retired &+ pointee.tscOffset
+        case MSRFile.timeStampCounter: v = currentRetired &+ pointee.tscOffset
         default: raise(Vector.generalProtection); return
         }
         setR32(0, UInt32(truncatingIfNeeded: v))
@@ -182,7 +182,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         case MSRFile.sysenterCS: pointee.msr.sysenterCS = lo & 0xffff
         case MSRFile.sysenterESP: pointee.msr.sysenterESP = lo
         case MSRFile.sysenterEIP: pointee.msr.sysenterEIP = lo
-        case MSRFile.timeStampCounter: pointee.tscOffset = (UInt64(hi) << 32 | UInt64(lo)) &- pointee.retired
+        case MSRFile.timeStampCounter: pointee.tscOffset = (UInt64(hi) << 32 | UInt64(lo)) &- currentRetired
         default: raise(Vector.generalProtection)
         }
     }
@@ -199,7 +199,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     /// The counter is the number of instructions retired before this one (plus the
     /// offset a wrmsr set), so a run is deterministic.
     func rdtsc(blockOffset: UInt32) {
-        let tsc = pointee.retired &+ UInt64(blockOffset) &+ pointee.tscOffset
+        let tsc = currentRetired &+ UInt64(blockOffset) &+ pointee.tscOffset
         setR32(0, UInt32(truncatingIfNeeded: tsc))
         setR32(2, UInt32(truncatingIfNeeded: tsc >> 32))
     }
