@@ -93,7 +93,8 @@ func slow_call(_ s: State, _ i: Ins) -> Next {
 // MARK: Indirect transfers and returns
 
 extension UnsafeMutablePointer where Pointee == CPUState {
-    /// The 32-bit target of an indirect jmp or call, if reading it cannot fault.
+    /// A 32-bit r/m operand, if reading it cannot fault: the target of an indirect jmp
+    /// or call, the value of push r/m.
     @inline(__always) func fastTarget(_ i: Ins) -> UInt32? {
         guard i.size == 4 else { return nil }
         if !i.isMemory { return r32(Int(i.rm)) }

@@ -191,9 +191,11 @@ func exec_salc(_ s: State, _ i: Ins) -> Next { s.setR8(0, s.cf ? 0xff : 0); retu
 @_silgen_name("gate_exec_setcc") @inline(__always)
 func exec_setcc(_ s: State, _ i: Ins) -> Next { s.setcc(i); return s.proceed(i) }
 
+/// setcc into a byte register, the condition evaluated inline: a call would make the
+/// handler save registers.
 @_silgen_name("gate_exec_setccR") @inline(__always)
 func exec_setccR(_ s: State, _ i: Ins) -> Next {
-    s.setR8(Int(i.rm), s.conditionOutOfLine(Int(i.sub)) ? 1 : 0)
+    s.setR8(Int(i.rm), s.condition(Int(i.sub)) ? 1 : 0)
     return i.successor
 }
 

@@ -60,8 +60,14 @@ func exec_pushImm(_ s: State, _ i: Ins) -> Bool { i.size == 4 && s.fastPush32(i.
 @_silgen_name("gate_exec_slow_pushImm") @inline(__always)
 func slow_pushImm(_ s: State, _ i: Ins) -> Next { s.push(i.imm, i.sz); return s.proceed(i) }
 
+/// push r/m32: the operand is read before ESP moves (`push (%esp)` pushes the old top).
 @_silgen_name("gate_exec_pushRM") @inline(__always)
-func exec_pushRM(_ s: State, _ i: Ins) -> Next {
+func exec_pushRM(_ s: State, _ i: Ins) -> Bool {
+    guard let v = s.fastTarget(i) else { return false }
+    return s.fastPush32(v)
+}
+@_silgen_name("gate_exec_slow_pushRM") @inline(__always)
+func slow_pushRM(_ s: State, _ i: Ins) -> Next {
     let v = s.readRM(i)
     if _slowPath(s.faulted) { return nil }
     s.push(v, i.sz)
