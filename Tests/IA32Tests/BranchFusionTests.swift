@@ -47,4 +47,55 @@ struct BranchFusionTests {
             }
         }
     }
+
+    /// `cmpb/cmpl $imm, mem; je/jne +5; mov $1,%ecx; int $0x80` with the operand at
+    /// `data` through EBX, indexed by ESI or not.
+    static func memoryProgram(byte: Bool, indexed: Bool, jne: Bool, imm: UInt32) -> [UInt8] {
+        let modrm: [UInt8] = indexed ? [0x3c, 0x33] : [0x3b]        // /7 (%ebx,%esi,1) or (%ebx)
+        let compare: [UInt8] = byte
+            ? [0x80] + modrm + [UInt8(truncatingIfNeeded: imm)]
+            : [0x81] + modrm + (0..<4).map { UInt8(truncatingIfNeeded: imm >> (8 * $0)) }
+        return compare + [jne ? 0x75 : 0x74, 0x05, 0xb9, 1, 0, 0, 0, 0xcd, 0x80]
+    }
+
+    @Test(arguments: [false, true])
+    func fusedMemoryComparesAgreeWithSingleSteps(_ byte: Bool) {
+        for indexed in [false, true] {
+            for jne in [false, true] {
+                for a in BranchFusionTests.values {
+                    for b in BranchFusionTests.values {
+                        let code = BranchFusionTests.memoryProgram(byte: byte, indexed: indexed, jne: jne, imm: b)
+                        let block = TestMachine(), single = TestMachine()
+                        for m in [block, single] {
+                            m.memory.poke(TestMachine.code, code)
+                            m.memory.poke(TestMachine.data + 8, m.bytes(a))
+                            m[.ebx] = indexed ? TestMachine.data : TestMachine.data + 8
+                            m[.esi] = indexed ? 8 : 0
+                            m[.ecx] = 0
+                            m.cpu.eip = TestMachine.code
+                        }
+                        _ = block.cpu.run()
+                        var stop = StopReason.budgetExhausted
+                        while stop == .budgetExhausted { stop = single.cpu.step() }
+                        #expect(block[.ecx] == single[.ecx], "byte \(byte) indexed \(indexed) jne \(jne) \(a) \(b)")
+                        #expect(block.cpu.eflags == single.cpu.eflags)
+                        let head = block.cpu.blocks.lookup(TestMachine.code, cpl: 3)
+                        let op = block.cpu.blocks.blocks[Int(head)].start.pointee.op
+                        #expect(BranchFusion.afterCmpMemory.values.contains { $0.contains(op) }, "\(op) is not fused")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func aFusedMemoryCompareThatFaultsStopsOnTheCompare() {
+        let m = TestMachine()
+        // sub $1,%eax (ZF=1); cmpb $0,(%ebx) with EBX unmapped; jne …
+        m[.eax] = 1
+        m[.ebx] = 0x5000_0000
+        m.run([0x83, 0xe8, 0x01] + BranchFusionTests.memoryProgram(byte: true, indexed: false, jne: true, imm: 0))
+        #expect(m.cpu.eip == TestMachine.code + 3)
+        #expect(m.cpu.instructionCount == 1)
+        #expect(m.cpu.eflags & EFLAGS.zf != 0)
+    }
 }

@@ -55,6 +55,10 @@ struct CoverageTests {
         .testRRJs: "fused branch: BranchFusionTests", .testRRJns: "fused branch: BranchFusionTests",
         .testRRJl: "fused branch: BranchFusionTests", .testRRJge: "fused branch: BranchFusionTests",
         .testRRJle: "fused branch: BranchFusionTests", .testRRJg: "fused branch: BranchFusionTests",
+        .cmp8MIJe: "fused branch: BranchFusionTests", .cmp8MIJne: "fused branch: BranchFusionTests",
+        .cmp8MIBJe: "fused branch: BranchFusionTests", .cmp8MIBJne: "fused branch: BranchFusionTests",
+        .cmp32MIJe: "fused branch: BranchFusionTests", .cmp32MIJne: "fused branch: BranchFusionTests",
+        .cmp32MIBJe: "fused branch: BranchFusionTests", .cmp32MIBJne: "fused branch: BranchFusionTests",
         .blockTail: "not an instruction: the record after a block (ThreadedDispatchTests)",
         .invalidBlock: "not an instruction: marks a block code writes invalidated (ThreadedDispatchTests)",
     ]

@@ -14,8 +14,14 @@ enum BranchFusion {
     static let afterTestRR: [Op] = [.testRRJb, .testRRJae, .testRRJe, .testRRJne, .testRRJbe, .testRRJa,
                                     .testRRJs, .testRRJns, .testRRJl, .testRRJge, .testRRJle, .testRRJg]
 
+    /// Memory compares with an immediate, by [je, jne].
+    static let afterCmpMemory: [Op: [Op]] = [
+        .cmp8MI: [.cmp8MIJe, .cmp8MIJne], .cmp8MIB: [.cmp8MIBJe, .cmp8MIBJne],
+        .cmp32MI: [.cmp32MIJe, .cmp32MIJne], .cmp32MIB: [.cmp32MIBJe, .cmp32MIBJne],
+    ]
+
     /// Fuses the block's last two instructions if they are a 32-bit register compare or
-    /// test and a jcc.
+    /// test and a jcc, or a compare of memory with an immediate and a je or jne.
     static func fuse(_ block: UnsafeMutablePointer<Instruction>, count n: Int) {
         guard n >= 2, let c = conditions.firstIndex(of: block[n - 1].op) else { return }
         let compare = block + (n - 2)
@@ -24,6 +30,9 @@ enum BranchFusion {
         case .cmp32RR: fused = afterCmpRR[c]
         case .cmp32RI: fused = afterCmpRI[c]
         case .test32RR: fused = afterTestRR[c]
+        case .cmp8MI, .cmp8MIB, .cmp32MI, .cmp32MIB:
+            guard block[n - 1].op == .je || block[n - 1].op == .jne else { return }
+            fused = afterCmpMemory[compare.pointee.op]![block[n - 1].op == .je ? 0 : 1]
         default: return
         }
         compare.pointee.op = fused

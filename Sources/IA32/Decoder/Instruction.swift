@@ -1,7 +1,7 @@
 /// What a decoded instruction does. The decoder picks the operation once and stores
 /// its handler in the instruction (Dispatch/HandlerTable.swift); executing never
 /// re-reads the bytes. Cases group by the `Execute/` file that implements them.
-public enum Op: UInt8, CaseIterable, Sendable {
+public enum Op: UInt16, CaseIterable, Sendable {
     // Invalid encodings and undecodable bytes.
     case undefined = 0          // #UD
     case fetchFault             // the bytes could not be fetched: #PF at this EIP
@@ -78,6 +78,9 @@ public enum Op: UInt8, CaseIterable, Sendable {
     case add32RINF, sub32RINF, and32RINF, or32RINF, xor32RINF
     case shl32RINF, shr32RINF, sar32RINF, imul32RRNF, imul32RRINF, inc32RNF, dec32RNF
 
+    /// A compare of memory with an immediate fused with the je or jne after it (the
+    /// string and flag-scanning idiom `cmpb $0,(%eax); jne`).
+    case cmp8MIJe, cmp8MIJne, cmp8MIBJe, cmp8MIBJne, cmp32MIJe, cmp32MIJne, cmp32MIBJe, cmp32MIBJne
     /// Memory forms for operands without an index register (Dispatch/BaseAddressedHandlers.swift).
     case mov32RMB, movzx8M32B, mov32MRB, mov8MRB, mov8MIB, cmp32RMB, cmp32MIB, cmp8MIB
 

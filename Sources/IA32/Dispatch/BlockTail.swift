@@ -30,9 +30,9 @@ struct BlockTail {
     var dynamic: Bool = false
     /// Dynamic links: the CPL each slot was made for (0xff: empty).
     var cpl0: UInt8 = 0xff
-    var cpl1: UInt8 = 0xff
     /// Instructions in the block, retired when it is left through its tail.
-    var count: UInt32 = 0
+    var count: UInt16 = 0
+    var cpl1: UInt8 = 0xff
     /// Static links: the taken target and the fall-through EIP. Dynamic links: the EIP
     /// each slot was made for.
     var eip0: UInt32 = 0
@@ -44,7 +44,7 @@ struct BlockTail {
     /// The tail for a block of `count` instructions ending with `last`.
     init(after last: Instruction, count: Int) {
         handler = HandlerTable.blockTail
-        self.count = UInt32(count)
+        self.count = UInt16(count)
         if last.op.isStaticTerminator {
             eip0 = last.op == .jmp || last.op == .call || last.op.isConditionalBranch ? last.imm : last.next
             eip1 = last.next
@@ -103,7 +103,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
 
     /// Retires the block and says whether the budget allows going on to the next one.
     @inline(__always) func retire(_ tail: UnsafeMutablePointer<BlockTail>) -> Bool {
-        gate_spend(&pointee.budget, tail.pointee.count)
+        gate_spend(&pointee.budget, UInt32(tail.pointee.count))
     }
 
     /// Leaves the block through a static terminator: to the taken target (slot 0) or

@@ -251,6 +251,144 @@ func exec_testRRJg(_ s: State, _ i: Ins) -> Next {
     return s.leaveFusedBlock(i, taken: Int32(bitPattern: r) > 0)
 }
 
+// MARK: Memory compares with je/jne: fast bodies and general ones (a read that may fault).
+
+@_silgen_name("gate_exec_cmp8MIJe") @inline(__always)
+func exec_cmp8MIJe(_ s: State, _ i: Ins) -> Next {
+    guard let p = s.hostRead(Int(i.seg), s.ea32(i, indexed: true), 1) else { return slowPath }
+    let d = UInt32(p.load(as: UInt8.self))
+    let r = (d &- i.imm) & 0xff
+    s.setFlags(.sub, 1, dst: d, src: i.imm, res: r)
+    return s.leaveFusedBlock(i, taken: r == 0)
+}
+@_silgen_name("gate_exec_slow_cmp8MIJe") @inline(__always)
+func slow_cmp8MIJe(_ s: State, _ i: Ins) -> Next {
+    let d = s.read(Int(i.seg), s.ea(i), 1)
+    if _slowPath(s.faulted) { return nil }
+    let r = (d &- i.imm) & 0xff
+    s.setFlags(.sub, 1, dst: d, src: i.imm, res: r)
+    return s.leaveFusedBlock(i, taken: r == 0)
+}
+
+@_silgen_name("gate_exec_cmp8MIJne") @inline(__always)
+func exec_cmp8MIJne(_ s: State, _ i: Ins) -> Next {
+    guard let p = s.hostRead(Int(i.seg), s.ea32(i, indexed: true), 1) else { return slowPath }
+    let d = UInt32(p.load(as: UInt8.self))
+    let r = (d &- i.imm) & 0xff
+    s.setFlags(.sub, 1, dst: d, src: i.imm, res: r)
+    return s.leaveFusedBlock(i, taken: r != 0)
+}
+@_silgen_name("gate_exec_slow_cmp8MIJne") @inline(__always)
+func slow_cmp8MIJne(_ s: State, _ i: Ins) -> Next {
+    let d = s.read(Int(i.seg), s.ea(i), 1)
+    if _slowPath(s.faulted) { return nil }
+    let r = (d &- i.imm) & 0xff
+    s.setFlags(.sub, 1, dst: d, src: i.imm, res: r)
+    return s.leaveFusedBlock(i, taken: r != 0)
+}
+
+@_silgen_name("gate_exec_cmp8MIBJe") @inline(__always)
+func exec_cmp8MIBJe(_ s: State, _ i: Ins) -> Next {
+    guard let p = s.hostRead(Int(i.seg), s.ea32(i, indexed: false), 1) else { return slowPath }
+    let d = UInt32(p.load(as: UInt8.self))
+    let r = (d &- i.imm) & 0xff
+    s.setFlags(.sub, 1, dst: d, src: i.imm, res: r)
+    return s.leaveFusedBlock(i, taken: r == 0)
+}
+@_silgen_name("gate_exec_slow_cmp8MIBJe") @inline(__always)
+func slow_cmp8MIBJe(_ s: State, _ i: Ins) -> Next {
+    let d = s.read(Int(i.seg), s.ea(i), 1)
+    if _slowPath(s.faulted) { return nil }
+    let r = (d &- i.imm) & 0xff
+    s.setFlags(.sub, 1, dst: d, src: i.imm, res: r)
+    return s.leaveFusedBlock(i, taken: r == 0)
+}
+
+@_silgen_name("gate_exec_cmp8MIBJne") @inline(__always)
+func exec_cmp8MIBJne(_ s: State, _ i: Ins) -> Next {
+    guard let p = s.hostRead(Int(i.seg), s.ea32(i, indexed: false), 1) else { return slowPath }
+    let d = UInt32(p.load(as: UInt8.self))
+    let r = (d &- i.imm) & 0xff
+    s.setFlags(.sub, 1, dst: d, src: i.imm, res: r)
+    return s.leaveFusedBlock(i, taken: r != 0)
+}
+@_silgen_name("gate_exec_slow_cmp8MIBJne") @inline(__always)
+func slow_cmp8MIBJne(_ s: State, _ i: Ins) -> Next {
+    let d = s.read(Int(i.seg), s.ea(i), 1)
+    if _slowPath(s.faulted) { return nil }
+    let r = (d &- i.imm) & 0xff
+    s.setFlags(.sub, 1, dst: d, src: i.imm, res: r)
+    return s.leaveFusedBlock(i, taken: r != 0)
+}
+
+@_silgen_name("gate_exec_cmp32MIJe") @inline(__always)
+func exec_cmp32MIJe(_ s: State, _ i: Ins) -> Next {
+    guard let p = s.hostRead(Int(i.seg), s.ea32(i, indexed: true), 4) else { return slowPath }
+    let d = p.loadUnaligned(as: UInt32.self)
+    let r = (d &- i.imm) & 0xffff_ffff
+    s.setFlags(.sub, 4, dst: d, src: i.imm, res: r)
+    return s.leaveFusedBlock(i, taken: r == 0)
+}
+@_silgen_name("gate_exec_slow_cmp32MIJe") @inline(__always)
+func slow_cmp32MIJe(_ s: State, _ i: Ins) -> Next {
+    let d = s.read(Int(i.seg), s.ea(i), 4)
+    if _slowPath(s.faulted) { return nil }
+    let r = (d &- i.imm) & 0xffff_ffff
+    s.setFlags(.sub, 4, dst: d, src: i.imm, res: r)
+    return s.leaveFusedBlock(i, taken: r == 0)
+}
+
+@_silgen_name("gate_exec_cmp32MIJne") @inline(__always)
+func exec_cmp32MIJne(_ s: State, _ i: Ins) -> Next {
+    guard let p = s.hostRead(Int(i.seg), s.ea32(i, indexed: true), 4) else { return slowPath }
+    let d = p.loadUnaligned(as: UInt32.self)
+    let r = (d &- i.imm) & 0xffff_ffff
+    s.setFlags(.sub, 4, dst: d, src: i.imm, res: r)
+    return s.leaveFusedBlock(i, taken: r != 0)
+}
+@_silgen_name("gate_exec_slow_cmp32MIJne") @inline(__always)
+func slow_cmp32MIJne(_ s: State, _ i: Ins) -> Next {
+    let d = s.read(Int(i.seg), s.ea(i), 4)
+    if _slowPath(s.faulted) { return nil }
+    let r = (d &- i.imm) & 0xffff_ffff
+    s.setFlags(.sub, 4, dst: d, src: i.imm, res: r)
+    return s.leaveFusedBlock(i, taken: r != 0)
+}
+
+@_silgen_name("gate_exec_cmp32MIBJe") @inline(__always)
+func exec_cmp32MIBJe(_ s: State, _ i: Ins) -> Next {
+    guard let p = s.hostRead(Int(i.seg), s.ea32(i, indexed: false), 4) else { return slowPath }
+    let d = p.loadUnaligned(as: UInt32.self)
+    let r = (d &- i.imm) & 0xffff_ffff
+    s.setFlags(.sub, 4, dst: d, src: i.imm, res: r)
+    return s.leaveFusedBlock(i, taken: r == 0)
+}
+@_silgen_name("gate_exec_slow_cmp32MIBJe") @inline(__always)
+func slow_cmp32MIBJe(_ s: State, _ i: Ins) -> Next {
+    let d = s.read(Int(i.seg), s.ea(i), 4)
+    if _slowPath(s.faulted) { return nil }
+    let r = (d &- i.imm) & 0xffff_ffff
+    s.setFlags(.sub, 4, dst: d, src: i.imm, res: r)
+    return s.leaveFusedBlock(i, taken: r == 0)
+}
+
+@_silgen_name("gate_exec_cmp32MIBJne") @inline(__always)
+func exec_cmp32MIBJne(_ s: State, _ i: Ins) -> Next {
+    guard let p = s.hostRead(Int(i.seg), s.ea32(i, indexed: false), 4) else { return slowPath }
+    let d = p.loadUnaligned(as: UInt32.self)
+    let r = (d &- i.imm) & 0xffff_ffff
+    s.setFlags(.sub, 4, dst: d, src: i.imm, res: r)
+    return s.leaveFusedBlock(i, taken: r != 0)
+}
+@_silgen_name("gate_exec_slow_cmp32MIBJne") @inline(__always)
+func slow_cmp32MIBJne(_ s: State, _ i: Ins) -> Next {
+    let d = s.read(Int(i.seg), s.ea(i), 4)
+    if _slowPath(s.faulted) { return nil }
+    let r = (d &- i.imm) & 0xffff_ffff
+    s.setFlags(.sub, 4, dst: d, src: i.imm, res: r)
+    return s.leaveFusedBlock(i, taken: r != 0)
+}
+
 extension HandlerTable {
     /// This file's shims, compiled beside their bodies (see `aluShim`).
     @inline(never)
@@ -292,6 +430,14 @@ extension HandlerTable {
         case .testRRJge: return gate_tc_testRRJge
         case .testRRJle: return gate_tc_testRRJle
         case .testRRJg: return gate_tc_testRRJg
+        case .cmp8MIJe: return gate_tc_cmp8MIJe
+        case .cmp8MIJne: return gate_tc_cmp8MIJne
+        case .cmp8MIBJe: return gate_tc_cmp8MIBJe
+        case .cmp8MIBJne: return gate_tc_cmp8MIBJne
+        case .cmp32MIJe: return gate_tc_cmp32MIJe
+        case .cmp32MIJne: return gate_tc_cmp32MIJne
+        case .cmp32MIBJe: return gate_tc_cmp32MIBJe
+        case .cmp32MIBJne: return gate_tc_cmp32MIBJne
         default: return nil
         }
     }

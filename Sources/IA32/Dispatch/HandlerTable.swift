@@ -32,7 +32,7 @@ enum HandlerTable {
 
     /// Indexed by `Op.rawValue`.
     static let table: UnsafeMutablePointer<UnsafeRawPointer> = {
-        let t = UnsafeMutablePointer<UnsafeRawPointer>.allocate(capacity: 256)
+        let t = UnsafeMutablePointer<UnsafeRawPointer>.allocate(capacity: Op.allCases.count)
         for op in Op.allCases {
             guard let h = shim(op) else { fatalError("no handler for \(op)") }
             t[Int(op.rawValue)] = unsafeBitCast(h, to: UnsafeRawPointer.self)
