@@ -251,143 +251,70 @@ func exec_testRRJg(_ s: State, _ i: Ins) -> Next {
     return s.leaveFusedBlock(i, taken: Int32(bitPattern: r) > 0)
 }
 
-// MARK: Memory compares with je/jne: fast bodies and general ones (a read that may fault).
+// MARK: Memory compares with je/jne
+
+/// `cmp $imm, mem` and a je (`zero`) or jne: fast when the read cannot fault.
+@inline(__always)
+func fusedMemoryCompare(_ s: State, _ i: Ins, size: UInt32, indexed: Bool, jumpIfZero: Bool) -> Next {
+    guard let p = s.hostRead(Int(i.seg), s.ea32(i, indexed: indexed), size) else { return slowPath }
+    let d = size == 1 ? UInt32(p.load(as: UInt8.self)) : p.loadUnaligned(as: UInt32.self)
+    return compareAndLeave(s, i, d, size: size, jumpIfZero: jumpIfZero)
+}
+
+/// The same in general: a fault returns to the run loop with the flags untouched.
+@inline(__always)
+func fusedMemoryCompareSlow(_ s: State, _ i: Ins, size: UInt32, jumpIfZero: Bool) -> Next {
+    let d = s.read(Int(i.seg), s.ea(i), Int(size))
+    if _slowPath(s.faulted) { return nil }
+    return compareAndLeave(s, i, d, size: size, jumpIfZero: jumpIfZero)
+}
+
+@inline(__always)
+func compareAndLeave(_ s: State, _ i: Ins, _ d: UInt32, size: UInt32, jumpIfZero: Bool) -> Next {
+    let r = (d &- i.imm) & (size == 1 ? 0xff : 0xffff_ffff)
+    s.setFlags(.sub, Int(size), dst: d, src: i.imm, res: r)
+    return s.leaveFusedBlock(i, taken: (r == 0) == jumpIfZero)
+}
 
 @_silgen_name("gate_exec_cmp8MIJe") @inline(__always)
-func exec_cmp8MIJe(_ s: State, _ i: Ins) -> Next {
-    guard let p = s.hostRead(Int(i.seg), s.ea32(i, indexed: true), 1) else { return slowPath }
-    let d = UInt32(p.load(as: UInt8.self))
-    let r = (d &- i.imm) & 0xff
-    s.setFlags(.sub, 1, dst: d, src: i.imm, res: r)
-    return s.leaveFusedBlock(i, taken: r == 0)
-}
+func exec_cmp8MIJe(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, size: 1, indexed: true, jumpIfZero: true) }
 @_silgen_name("gate_exec_slow_cmp8MIJe") @inline(__always)
-func slow_cmp8MIJe(_ s: State, _ i: Ins) -> Next {
-    let d = s.read(Int(i.seg), s.ea(i), 1)
-    if _slowPath(s.faulted) { return nil }
-    let r = (d &- i.imm) & 0xff
-    s.setFlags(.sub, 1, dst: d, src: i.imm, res: r)
-    return s.leaveFusedBlock(i, taken: r == 0)
-}
+func slow_cmp8MIJe(_ s: State, _ i: Ins) -> Next { fusedMemoryCompareSlow(s, i, size: 1, jumpIfZero: true) }
 
 @_silgen_name("gate_exec_cmp8MIJne") @inline(__always)
-func exec_cmp8MIJne(_ s: State, _ i: Ins) -> Next {
-    guard let p = s.hostRead(Int(i.seg), s.ea32(i, indexed: true), 1) else { return slowPath }
-    let d = UInt32(p.load(as: UInt8.self))
-    let r = (d &- i.imm) & 0xff
-    s.setFlags(.sub, 1, dst: d, src: i.imm, res: r)
-    return s.leaveFusedBlock(i, taken: r != 0)
-}
+func exec_cmp8MIJne(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, size: 1, indexed: true, jumpIfZero: false) }
 @_silgen_name("gate_exec_slow_cmp8MIJne") @inline(__always)
-func slow_cmp8MIJne(_ s: State, _ i: Ins) -> Next {
-    let d = s.read(Int(i.seg), s.ea(i), 1)
-    if _slowPath(s.faulted) { return nil }
-    let r = (d &- i.imm) & 0xff
-    s.setFlags(.sub, 1, dst: d, src: i.imm, res: r)
-    return s.leaveFusedBlock(i, taken: r != 0)
-}
+func slow_cmp8MIJne(_ s: State, _ i: Ins) -> Next { fusedMemoryCompareSlow(s, i, size: 1, jumpIfZero: false) }
 
 @_silgen_name("gate_exec_cmp8MIBJe") @inline(__always)
-func exec_cmp8MIBJe(_ s: State, _ i: Ins) -> Next {
-    guard let p = s.hostRead(Int(i.seg), s.ea32(i, indexed: false), 1) else { return slowPath }
-    let d = UInt32(p.load(as: UInt8.self))
-    let r = (d &- i.imm) & 0xff
-    s.setFlags(.sub, 1, dst: d, src: i.imm, res: r)
-    return s.leaveFusedBlock(i, taken: r == 0)
-}
+func exec_cmp8MIBJe(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, size: 1, indexed: false, jumpIfZero: true) }
 @_silgen_name("gate_exec_slow_cmp8MIBJe") @inline(__always)
-func slow_cmp8MIBJe(_ s: State, _ i: Ins) -> Next {
-    let d = s.read(Int(i.seg), s.ea(i), 1)
-    if _slowPath(s.faulted) { return nil }
-    let r = (d &- i.imm) & 0xff
-    s.setFlags(.sub, 1, dst: d, src: i.imm, res: r)
-    return s.leaveFusedBlock(i, taken: r == 0)
-}
+func slow_cmp8MIBJe(_ s: State, _ i: Ins) -> Next { fusedMemoryCompareSlow(s, i, size: 1, jumpIfZero: true) }
 
 @_silgen_name("gate_exec_cmp8MIBJne") @inline(__always)
-func exec_cmp8MIBJne(_ s: State, _ i: Ins) -> Next {
-    guard let p = s.hostRead(Int(i.seg), s.ea32(i, indexed: false), 1) else { return slowPath }
-    let d = UInt32(p.load(as: UInt8.self))
-    let r = (d &- i.imm) & 0xff
-    s.setFlags(.sub, 1, dst: d, src: i.imm, res: r)
-    return s.leaveFusedBlock(i, taken: r != 0)
-}
+func exec_cmp8MIBJne(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, size: 1, indexed: false, jumpIfZero: false) }
 @_silgen_name("gate_exec_slow_cmp8MIBJne") @inline(__always)
-func slow_cmp8MIBJne(_ s: State, _ i: Ins) -> Next {
-    let d = s.read(Int(i.seg), s.ea(i), 1)
-    if _slowPath(s.faulted) { return nil }
-    let r = (d &- i.imm) & 0xff
-    s.setFlags(.sub, 1, dst: d, src: i.imm, res: r)
-    return s.leaveFusedBlock(i, taken: r != 0)
-}
+func slow_cmp8MIBJne(_ s: State, _ i: Ins) -> Next { fusedMemoryCompareSlow(s, i, size: 1, jumpIfZero: false) }
 
 @_silgen_name("gate_exec_cmp32MIJe") @inline(__always)
-func exec_cmp32MIJe(_ s: State, _ i: Ins) -> Next {
-    guard let p = s.hostRead(Int(i.seg), s.ea32(i, indexed: true), 4) else { return slowPath }
-    let d = p.loadUnaligned(as: UInt32.self)
-    let r = (d &- i.imm) & 0xffff_ffff
-    s.setFlags(.sub, 4, dst: d, src: i.imm, res: r)
-    return s.leaveFusedBlock(i, taken: r == 0)
-}
+func exec_cmp32MIJe(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, size: 4, indexed: true, jumpIfZero: true) }
 @_silgen_name("gate_exec_slow_cmp32MIJe") @inline(__always)
-func slow_cmp32MIJe(_ s: State, _ i: Ins) -> Next {
-    let d = s.read(Int(i.seg), s.ea(i), 4)
-    if _slowPath(s.faulted) { return nil }
-    let r = (d &- i.imm) & 0xffff_ffff
-    s.setFlags(.sub, 4, dst: d, src: i.imm, res: r)
-    return s.leaveFusedBlock(i, taken: r == 0)
-}
+func slow_cmp32MIJe(_ s: State, _ i: Ins) -> Next { fusedMemoryCompareSlow(s, i, size: 4, jumpIfZero: true) }
 
 @_silgen_name("gate_exec_cmp32MIJne") @inline(__always)
-func exec_cmp32MIJne(_ s: State, _ i: Ins) -> Next {
-    guard let p = s.hostRead(Int(i.seg), s.ea32(i, indexed: true), 4) else { return slowPath }
-    let d = p.loadUnaligned(as: UInt32.self)
-    let r = (d &- i.imm) & 0xffff_ffff
-    s.setFlags(.sub, 4, dst: d, src: i.imm, res: r)
-    return s.leaveFusedBlock(i, taken: r != 0)
-}
+func exec_cmp32MIJne(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, size: 4, indexed: true, jumpIfZero: false) }
 @_silgen_name("gate_exec_slow_cmp32MIJne") @inline(__always)
-func slow_cmp32MIJne(_ s: State, _ i: Ins) -> Next {
-    let d = s.read(Int(i.seg), s.ea(i), 4)
-    if _slowPath(s.faulted) { return nil }
-    let r = (d &- i.imm) & 0xffff_ffff
-    s.setFlags(.sub, 4, dst: d, src: i.imm, res: r)
-    return s.leaveFusedBlock(i, taken: r != 0)
-}
+func slow_cmp32MIJne(_ s: State, _ i: Ins) -> Next { fusedMemoryCompareSlow(s, i, size: 4, jumpIfZero: false) }
 
 @_silgen_name("gate_exec_cmp32MIBJe") @inline(__always)
-func exec_cmp32MIBJe(_ s: State, _ i: Ins) -> Next {
-    guard let p = s.hostRead(Int(i.seg), s.ea32(i, indexed: false), 4) else { return slowPath }
-    let d = p.loadUnaligned(as: UInt32.self)
-    let r = (d &- i.imm) & 0xffff_ffff
-    s.setFlags(.sub, 4, dst: d, src: i.imm, res: r)
-    return s.leaveFusedBlock(i, taken: r == 0)
-}
+func exec_cmp32MIBJe(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, size: 4, indexed: false, jumpIfZero: true) }
 @_silgen_name("gate_exec_slow_cmp32MIBJe") @inline(__always)
-func slow_cmp32MIBJe(_ s: State, _ i: Ins) -> Next {
-    let d = s.read(Int(i.seg), s.ea(i), 4)
-    if _slowPath(s.faulted) { return nil }
-    let r = (d &- i.imm) & 0xffff_ffff
-    s.setFlags(.sub, 4, dst: d, src: i.imm, res: r)
-    return s.leaveFusedBlock(i, taken: r == 0)
-}
+func slow_cmp32MIBJe(_ s: State, _ i: Ins) -> Next { fusedMemoryCompareSlow(s, i, size: 4, jumpIfZero: true) }
 
 @_silgen_name("gate_exec_cmp32MIBJne") @inline(__always)
-func exec_cmp32MIBJne(_ s: State, _ i: Ins) -> Next {
-    guard let p = s.hostRead(Int(i.seg), s.ea32(i, indexed: false), 4) else { return slowPath }
-    let d = p.loadUnaligned(as: UInt32.self)
-    let r = (d &- i.imm) & 0xffff_ffff
-    s.setFlags(.sub, 4, dst: d, src: i.imm, res: r)
-    return s.leaveFusedBlock(i, taken: r != 0)
-}
+func exec_cmp32MIBJne(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, size: 4, indexed: false, jumpIfZero: false) }
 @_silgen_name("gate_exec_slow_cmp32MIBJne") @inline(__always)
-func slow_cmp32MIBJne(_ s: State, _ i: Ins) -> Next {
-    let d = s.read(Int(i.seg), s.ea(i), 4)
-    if _slowPath(s.faulted) { return nil }
-    let r = (d &- i.imm) & 0xffff_ffff
-    s.setFlags(.sub, 4, dst: d, src: i.imm, res: r)
-    return s.leaveFusedBlock(i, taken: r != 0)
-}
+func slow_cmp32MIBJne(_ s: State, _ i: Ins) -> Next { fusedMemoryCompareSlow(s, i, size: 4, jumpIfZero: false) }
 
 extension HandlerTable {
     /// This file's shims, compiled beside their bodies (see `aluShim`).
