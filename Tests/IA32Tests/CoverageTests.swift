@@ -74,7 +74,12 @@ struct CoverageTests {
                 seen.insert(m.cpu.decodeOne(at: TestMachine.code).op)
             }
         }
-        let missing = Op.allCases.filter { !seen.contains($0) && CoverageTests.coveredElsewhere[$0] == nil }
+        // The x87 forms with operations of their own run in X87CorpusTests, from their
+        // own differential corpus in Corpus/x87.
+        let x87Forms = Set(X87Op.allCases.compactMap(Op.x87))
+        let missing = Op.allCases.filter {
+            !seen.contains($0) && CoverageTests.coveredElsewhere[$0] == nil && !x87Forms.contains($0)
+        }
         #expect(missing.isEmpty, "handlers no corpus case reaches: \(missing)")
     }
 }

@@ -84,6 +84,18 @@ public enum Op: UInt16, CaseIterable, Sendable {
     /// Memory forms for operands without an index register (Dispatch/BaseAddressedHandlers.swift).
     case mov32RMB, movzx8M32B, mov32MRB, mov8MRB, mov8MIB, cmp32RMB, cmp32MIB, cmp8MIB
 
+    /// The hot x87 forms, each an operation of its own (Dispatch/FloatingPointHandlers.swift)
+    /// rather than `.x87` and a second dispatch on the form.
+    case x87Fadd32, x87Fmul32, x87Fsub32, x87Fsubr32, x87Fdiv32, x87Fdivr32, x87Fadd64, x87Fmul64
+    case x87Fsub64, x87Fsubr64, x87Fdiv64, x87Fdivr64, x87Fiadd16, x87Fimul16, x87Fisub16
+    case x87Fisubr16, x87Fidiv16, x87Fidivr16, x87Fiadd32, x87Fimul32, x87Fisub32, x87Fisubr32
+    case x87Fidiv32, x87Fidivr32, x87FaddST0, x87FmulST0, x87FsubST0, x87FsubrST0, x87FdivST0
+    case x87FdivrST0, x87FaddSTi, x87FmulSTi, x87FsubrSTi, x87FsubSTi, x87FdivrSTi, x87FdivSTi
+    case x87Faddp, x87Fmulp, x87Fsubrp, x87Fsubp, x87Fdivrp, x87Fdivp, x87Fld64, x87Fld32
+    case x87Fild32, x87FldST, x87Fst32, x87Fstp32, x87Fst64, x87Fstp64, x87FstST, x87FstpST
+    case x87Fxch, x87FldConst, x87Fchs, x87Fabs, x87Fsqrt, x87Fcom, x87Fcomp, x87Fucom, x87Fucomp
+    case x87Fcompp, x87Fucompp, x87Fcomi, x87Fcomip, x87Fucomi, x87Fucomip
+
     // Not instructions: the record after a block's last instruction (Dispatch/BlockTail.swift)
     // and the mark left on the first instruction of a block that code writes invalidated.
     case blockTail, invalidBlock

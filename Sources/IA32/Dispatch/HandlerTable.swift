@@ -46,10 +46,15 @@ enum HandlerTable {
     @inline(__always) static func handler(_ op: Op) -> UnsafeRawPointer { table[Int(op.rawValue)] }
 
     /// Each family's file names its own shims (see `aluShim`); every `Op` must be in one,
-    /// which `HandlerTableTests` checks.
+    /// which `ThreadedDispatchTests` checks.
     static func shim(_ op: Op) -> Shim? {
-        aluShim(op) ?? arithmeticShim(op) ?? dataMoveShim(op) ?? stackShim(op) ?? controlShim(op)
-            ?? systemShim(op) ?? flaglessShim(op) ?? fusedBranchShim(op) ?? baseAddressedShim(op)
-            ?? blockEndShim(op)
+        let families: [(Op) -> Shim?] = [
+            aluShim, arithmeticShim, dataMoveShim, stackShim, controlShim, systemShim, flaglessShim,
+            fusedBranchShim, baseAddressedShim, floatingPointShim, blockEndShim,
+        ]
+        for family in families {
+            if let h = family(op) { return h }
+        }
+        return nil
     }
 }

@@ -61,8 +61,11 @@ extension Decoder {
         i.sub = opcode & 7
         guard fetchFaultAddress == nil else { return }
         let m = mem.load(fromByteOffset: Int(at), as: UInt8.self)
-        i.imm = UInt32(X87Op.form(opcode: opcode, modrm: m).rawValue) | (UInt32(opcode & 7) << 8 | UInt32(m)) << 16
+        let form = X87Op.form(opcode: opcode, modrm: m)
+        i.imm = UInt32(form.rawValue) | (UInt32(opcode & 7) << 8 | UInt32(m)) << 16
         i.imm2 = eip
+        // The hot forms have operations of their own (Dispatch/FloatingPointHandlers.swift).
+        if let op = Op.x87(form) { i.op = op }
     }
 }
 
