@@ -10,7 +10,7 @@ struct StaticProgramTests {
     static let programs: [(String, [String])] = [("hello-static", ["a", "b"]), ("filesys-static", []), ("crcsort", []),
                                                   ("signals", []), ("fpe", []), ("threads", []), ("rawclone", []),
                                                   ("processes", []), ("waits", []),
-                                                  ("pipewrite", []), ("events", [])]
+                                                  ("pipewrite", []), ("events", []), ("traps", [])]
 
     static func expected(_ name: String) throws -> GateHarness.Result {
         let out = try Data(contentsOf: GateHarness.programs.appendingPathComponent(name + ".expected"))

@@ -145,6 +145,7 @@ extension Kernel {
         p.posixTimers = [:]
         task.clearChildTid = 0
         task.robustList = 0
+        p.dumpable = 1
         p.name = String(PathResolver.lastComponent(guestPath(ofHostPath: plan.hostPath)).prefix(15))
         do {
             try exec(image: plan.image, path: plan.hostPath, arguments: plan.arguments, environment: environment)

@@ -41,51 +41,8 @@ extension Kernel {
             return
         }
         restartBeforeHandler(&regs, action: action)
-        guard setUpFrame(signal, info, action, &regs, trap: nil) else { return }
+        guard setUpFrame(signal, info, action, &regs) else { return }
         process.store(regs, ptRegsAt: regsAddress)
-    }
-
-    /// A CPU exception at CPL 3 with a handler to run (force_sig_info): true if the frame
-    /// was built and the CPU now stands at the handler. A blocked or ignored fault signal
-    /// is unblocked and reset to its default, which kills, as Linux does.
-    func deliverFault(_ fault: PendingFault, signal: UInt32) -> Bool {
-        let action = process.signals.actions[Int(signal)]
-        let blocked = process.signals.blocked & SignalState.bit(signal) != 0
-        guard action.handler > SignalState.Action.ignore, !blocked else { return false }
-        let cpu = process.cpu
-        var regs = UserRegisters(cpu: cpu)
-        let info = siginfo(for: fault, signal: signal, eip: cpu.eip)
-        guard setUpFrame(signal, info, action, &regs, trap: fault) else { return process.exitStatus != nil }
-        process.load(regs, into: cpu)
-        return true
-    }
-
-    /// The siginfo the trap handlers of arch/i386/kernel/traps.c and fault.c send.
-    func siginfo(for f: PendingFault, signal: UInt32, eip: UInt32) -> SigInfo {
-        switch f.vector {
-        case Vector.fpuError:
-            // math_error: the unmasked exceptions the status word holds name the cause.
-            let fpu = process.cpu.fpu
-            let code: Int32
-            switch fpu.statusWord & ~fpu.cw & 0x3f {
-            case 0x01: code = SigInfo.FPE_FLTINV
-            case 0x02, 0x10: code = SigInfo.FPE_FLTUND
-            case 0x04: code = SigInfo.FPE_FLTDIV
-            case 0x08: code = SigInfo.FPE_FLTOVF
-            case 0x20: code = SigInfo.FPE_FLTRES
-            default: code = 0
-            }
-            return SigInfo(signo: signal, code: code, addr: eip)
-        case Vector.pageFault:
-            // Bit 0 of the error code: the page was present, so the access was refused.
-            return SigInfo(signo: signal, code: f.errorCode & 1 != 0 ? SigInfo.SEGV_ACCERR : SigInfo.SEGV_MAPERR,
-                           addr: f.address)
-        case Vector.divideError: return SigInfo(signo: signal, code: SigInfo.FPE_INTDIV, addr: eip)
-        case Vector.overflow: return SigInfo(signo: signal, code: SigInfo.FPE_INTOVF, addr: eip)
-        case Vector.invalidOpcode: return SigInfo(signo: signal, code: SigInfo.ILL_ILLOPN, addr: eip)
-        case Vector.alignmentCheck: return SigInfo(signo: signal, code: SigInfo.BUS_ADRALN, addr: f.address)
-        default: return SigInfo(signo: signal, code: SigInfo.SI_KERNEL, addr: 0)
-        }
     }
 
     func isStopSignal(_ s: UInt32) -> Bool { s == 19 || s == 20 || s == 21 || s == 22 }
@@ -131,16 +88,16 @@ extension Kernel {
     /// setup_frame / setup_rt_frame: writes the frame below the user stack and points
     /// the registers at the handler. A frame that cannot be written kills with SIGSEGV.
     func setUpFrame(_ signal: UInt32, _ info: SigInfo, _ action: SignalState.Action,
-                    _ r: inout UserRegisters, trap: PendingFault?) -> Bool {
+                    _ r: inout UserRegisters) -> Bool {
         var signals = process.signals
         // sigsuspend and friends: the frame keeps the mask from before the call.
         if let saved = signals.savedMask { signals.blocked = saved }
         let rt = action.flags & SignalState.SA_SIGINFO != 0
         let size = rt ? SignalFrame.rtSigframeSize : SignalFrame.sigframeSize
         let frame = SignalFrame.address(size: size, esp: r.esp, action: action, signals: signals)
-        let trapno = trap.map { UInt32(bitPattern: $0.vector) } ?? 0
-        let err = trap.map { $0.errorCode } ?? 0
-        let cr2 = trap.flatMap { $0.vector == Vector.pageFault ? $0.address : nil } ?? 0
+        // setup_sigcontext: the thread's last trap, whatever signal this is.
+        let trap = current.trap
+        let trapno = trap.number, err = trap.errorCode, cr2 = trap.cr2
         let fpu = SignalFrame.fpstate(process.cpu.fpu)
         let vdso = boot.vdso
         var bytes: [UInt8]
@@ -189,7 +146,7 @@ extension Kernel {
         r.ecx = rt ? frame &+ UInt32(SignalFrame.rtUC) : 0
         r.ds = KernelLayout.userDS; r.es = KernelLayout.userDS; r.ss = KernelLayout.userDS
         r.cs = KernelLayout.userCS
-        r.eflags &= ~UInt32(0x100)           // TF: the handler is not single-stepped
+        r.eflags &= ~Kernel.trapFlag         // the handler is not single-stepped
         // The handler runs with its mask added, and its own signal blocked unless SA_NODEFER.
         var add = action.mask
         if action.flags & SignalState.SA_NODEFER == 0 { add |= SignalState.bit(signal) }
@@ -217,6 +174,18 @@ extension Process {
         m.store32(a + PtRegs.OLDESP, r.esp); m.store32(a + PtRegs.OLDSS, UInt32(r.ss))
         loadUserSegment(.fs, r.fs)
         loadUserSegment(.gs, r.gs)
+    }
+
+    /// The registers a trap gate's `iret` returns to: EIP, CS, EFLAGS, ESP and SS into
+    /// the frame the gate pushed at `a`, the rest straight into the CPU.
+    func store(_ r: UserRegisters, interruptFrameAt a: UInt32) {
+        let m = memory
+        m.store32(a, r.eip); m.store32(a + 4, UInt32(r.cs)); m.store32(a + 8, r.eflags)
+        m.store32(a + 12, r.esp); m.store32(a + 16, UInt32(r.ss))
+        cpu.setRegister(.eax, r.eax); cpu.setRegister(.ebx, r.ebx); cpu.setRegister(.ecx, r.ecx)
+        cpu.setRegister(.edx, r.edx); cpu.setRegister(.esi, r.esi); cpu.setRegister(.edi, r.edi)
+        cpu.setRegister(.ebp, r.ebp)
+        for (s, v) in [(SegReg.ds, r.ds), (.es, r.es), (.fs, r.fs), (.gs, r.gs)] { loadUserSegment(s, v) }
     }
 
     /// The registers straight into the CPU (a fault at CPL 3: no frame to return through).

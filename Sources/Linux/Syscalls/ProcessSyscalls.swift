@@ -127,6 +127,12 @@ public enum ProcessSyscalls {
 
     static func prctl(_ c: SyscallContext) -> Int32 {
         switch c.arg(0) {
+        case 3:    // PR_GET_DUMPABLE
+            return Int32(c.process.dumpable)
+        case 4:    // PR_SET_DUMPABLE: 0 or 1 (2, suid_dumpable's "root only", is refused)
+            guard c.arg(1) <= 1 else { return Errno.EINVAL.negated }
+            c.process.dumpable = c.arg(1)
+            return 0
         case 15:   // PR_SET_NAME
             guard let name = c.bytes(at: c.arg(1), count: 16) else { return Errno.EFAULT.negated }
             c.process.name = String(decoding: name.prefix { $0 != 0 }, as: UTF8.self)

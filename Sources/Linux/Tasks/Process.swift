@@ -20,6 +20,8 @@ public final class Process {
     /// The comm name (prctl PR_SET_NAME, /proc/self/stat).
     public var name: String = ""
     public var personality: UInt32 = 0
+    /// prctl(PR_SET_DUMPABLE): whether a core would be written (Gate writes none).
+    public var dumpable: UInt32 = 1
     /// Signal dispositions, and the running thread's mask, pending set and alternate
     /// stack (the other threads keep theirs in their `Task`).
     public var signals = SignalState()

@@ -278,7 +278,7 @@ extension Kernel {
             return
         }
         var regs = UserRegisters(cpu: p.cpu)
-        if setUpFrame(signal, info, action, &regs, trap: nil) { p.load(regs, into: p.cpu) }
+        if setUpFrame(signal, info, action, &regs) { p.load(regs, into: p.cpu) }
         updateSignalPending()
     }
 }

@@ -31,6 +31,8 @@ public final class Task {
     var savedTLS: [UInt8]? = nil
     var savedSignals: ThreadSignals? = nil
 
+    /// The last trap that sent this thread a signal (Signals/Traps.swift).
+    public internal(set) var trap = TrapRecord()
     /// set_tid_address / CLONE_CHILD_CLEARTID: zeroed and futex-woken at exit.
     public var clearChildTid: UInt32 = 0
     public var robustList: UInt32 = 0
