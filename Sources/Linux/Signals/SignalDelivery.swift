@@ -98,7 +98,7 @@ extension Kernel {
         // setup_sigcontext: the thread's last trap, whatever signal this is.
         let trap = current.trap
         let trapno = trap.number, err = trap.errorCode, cr2 = trap.cr2
-        let fpu = SignalFrame.fpstate(process.cpu.fpu)
+        let fpu = FPUFrame.save(process.cpu.fpu, fxsr: FPUFrame.usesFXSR(process.cpu.model))
         let vdso = boot.vdso
         var bytes: [UInt8]
         if rt {

@@ -114,10 +114,14 @@ public enum SignalSyscalls {
             mask = UInt64(GuestLayout.u32(sc, 80)) | UInt64(extra) << 32
         }
         p.signals.blocked = mask & ~SignalState.unblockable
+        // restore_sigcontext: the whole `_fpstate` must be readable; none at all means
+        // the handler's FPU state is dropped (clear_used_math: a fresh FPU next).
         let fpstate = GuestLayout.u32(sc, 76)
         if fpstate != 0 {
-            guard let image = c.bytes(at: fpstate, count: 108) else { p.exitStatus = 11; return 0 }
-            p.cpu.fpu.load(fnsaveImage: image)
+            guard let image = c.bytes(at: fpstate, count: FPUFrame.size) else { p.exitStatus = 11; return 0 }
+            FPUFrame.restore(image, into: &p.cpu.fpu)
+        } else {
+            p.cpu.resetFPU()
         }
         if rt, let stack = c.bytes(at: frame &+ UInt32(SignalFrame.rtUC + SignalFrame.ucStack), count: 12) {
             // do_sigaltstack(&uc_stack): only a change the handler asked for takes effect.
