@@ -139,7 +139,7 @@ public struct EntryText {
         a.bind(exitWork)
         a.mov(.eax, .esp)                              // do_notify_resume(regs)
         a.call(address: notifyResume)
-        a.jmp(restoreAll)
+        a.jmp(syscallExit)                             // work_pending loops while work is left
         a.align(16)
 
         // --- sysenter_entry: SYSENTER_EIP

@@ -9,40 +9,81 @@ extension Kernel {
     /// `TIF_SIGPENDING` in `thread_info.flags`: the exit path must call do_notify_resume.
     static let TIF_SIGPENDING: UInt32 = 1 << 2
 
-    /// Sets or clears TIF_SIGPENDING to match the signals that can be delivered now.
+    /// Sets or clears TIF_SIGPENDING to match the signals that can be delivered now
+    /// (and a pass after a stop that the running thread still owes its exit path).
     func updateSignalPending() {
         let address = KernelLayout.kernelStack + KernelLayout.tiFlags
         let flags = process.memory.load32(address)
-        let wanted = process.signals.deliverable != 0 ? flags | Kernel.TIF_SIGPENDING : flags & ~Kernel.TIF_SIGPENDING
+        let work = process.signals.deliverable != 0 || current.signalPassAfterStop
+        let wanted = work ? flags | Kernel.TIF_SIGPENDING : flags & ~Kernel.TIF_SIGPENDING
         if wanted != flags { process.memory.store32(address, wanted) }
     }
 
-    /// do_notify_resume → do_signal, with `regsAddress` = the pt_regs frame (EAX at the call).
+    /// What get_signal_to_deliver found for the running thread.
+    enum SignalDecision {
+        /// A handler to run.
+        case handler(UInt32, SigInfo, SignalState.Action)
+        /// No handler: nothing deliverable is left (ignored signals were dropped).
+        case none
+        /// A stop signal stopped the process (JobControl.swift).
+        case stopped
+        /// A signal's default action ends the process.
+        case killed
+    }
+
+    /// get_signal_to_deliver: takes deliverable signals in order, dropping ignored ones,
+    /// until one has a handler or a default action does something: stop the process
+    /// (a terminal stop signal does nothing to an orphaned process group, which no one
+    /// could continue), or end it.
+    func getSignal() -> SignalDecision {
+        let p = process
+        while let (signal, taken) = p.signals.dequeue() {
+            var info = taken
+            p.timerSignalTaken(&info)
+            let action = p.signals.actions[Int(signal)]
+            if action.handler > SignalState.Action.ignore { return .handler(signal, info, action) }
+            if p.signals.isIgnored(signal) { continue }
+            if isStopSignal(signal) {
+                if signal != SignalState.SIGSTOP && isOrphanedGroup(p.pgid) { continue }
+                stop(p, signal: signal)
+                return .stopped
+            }
+            p.exitStatus = Int32(signal)
+            return .killed
+        }
+        return .none
+    }
+
+    /// do_notify_resume → do_signal, with `regsAddress` = the pt_regs frame (EAX at the
+    /// call). The exit path calls it again while TIF_SIGPENDING stays set, as entry.S's
+    /// work_pending loop does: each call builds one handler's frame, and the last one
+    /// built runs first.
     func doSignal(regsAt regsAddress: UInt32) {
         defer { updateSignalPending() }
-        guard let (signal, taken) = process.signals.dequeue() else { return }
-        var info = taken
-        process.timerSignalTaken(&info)
-        let cpu = process.cpu
-        var regs = UserRegisters(PtRegs(memory: process.memory, at: regsAddress), cpu: cpu)
-        let action = process.signals.actions[Int(signal)]
-        if action.handler == SignalState.Action.ignore || action.handler == SignalState.Action.defaultHandler {
-            if process.signals.isIgnored(signal) || isStopSignal(signal) {
-                // Nothing runs: an interrupted call is simply restarted, with its mask back.
-                if let saved = process.signals.savedMask {
-                    process.signals.blocked = saved
-                    process.signals.savedMask = nil
-                }
-                restartWithoutHandler(&regs)
-                process.store(regs, ptRegsAt: regsAddress)
-            } else {
-                process.exitStatus = Int32(signal)
+        let task = current
+        task.signalPassAfterStop = false
+        var regs = UserRegisters(PtRegs(memory: process.memory, at: regsAddress), cpu: process.cpu)
+        switch getSignal() {
+        case .handler(let signal, let info, let action):
+            restartBeforeHandler(&regs, action: action)
+            guard setUpFrame(signal, info, action, &regs) else { return }
+            process.store(regs, ptRegsAt: regsAddress)
+        case .none:
+            // No handler runs: the mask sigsuspend replaced comes back, and an
+            // interrupted call is made again.
+            if let saved = process.signals.savedMask {
+                process.signals.blocked = saved
+                process.signals.savedMask = nil
             }
-            return
+            restartWithoutHandler(&regs)
+            process.store(regs, ptRegsAt: regsAddress)
+        case .stopped:
+            // The thread sleeps in do_signal_stop: when continued, its exit path comes
+            // back here to take what else is pending and restart the interrupted call.
+            task.signalPassAfterStop = true
+        case .killed:
+            break
         }
-        restartBeforeHandler(&regs, action: action)
-        guard setUpFrame(signal, info, action, &regs) else { return }
-        process.store(regs, ptRegsAt: regsAddress)
     }
 
     func isStopSignal(_ s: UInt32) -> Bool { s == 19 || s == 20 || s == 21 || s == 22 }

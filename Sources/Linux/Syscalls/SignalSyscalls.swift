@@ -80,7 +80,7 @@ public enum SignalSyscalls {
         guard signal <= 64 else { return Errno.EINVAL.negated }
         guard pid == c.process.pid || pid == 0 || pid == -1 || pid == -c.process.pgid else { return Errno.ESRCH.negated }
         if signal == 0 { return 0 }
-        if c.process.signals.isIgnored(signal) { return 0 }
+        if c.process.signals.isIgnored(signal) && c.process.signals.blocked & SignalState.bit(signal) == 0 { return 0 }
         c.process.signals.queue(signal, SigInfo(signo: signal, code: code, pid: UInt32(bitPattern: c.process.pid),
                                                 uid: c.process.uid))
         return 0

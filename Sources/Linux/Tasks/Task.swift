@@ -54,6 +54,10 @@ public final class Task {
     var blockedCall: (path: Kernel.EntryPath, number: UInt32, regsAddress: UInt32)? = nil
     /// execve replaced the address space during the current call: its CPU is another.
     var execed = false
+    /// A stop signal stopped the process while this thread was on its way out of the
+    /// kernel: when continued, the exit path goes through do_signal again (to take the
+    /// signals still pending and restart the interrupted call).
+    var signalPassAfterStop = false
     /// Instructions left in the current slice.
     var sliceRemaining = 0
     /// Asked to give up the CPU (sched_yield).

@@ -47,6 +47,7 @@ extension Kernel {
     private func finishProcess(_ p: Process) {
         guard !p.isZombie else { return }
         p.isZombie = true
+        p.stopped = false
         p.files = FileTable()
         p.realTimer = nil
         p.virtualTimer = nil
@@ -56,12 +57,14 @@ extension Kernel {
         releaseVforkMemory(p)
         p.vforkDone?.wakeAll()
         p.vforkDone = nil
-        for c in p.children {
+        let children = p.children
+        for c in children {
             c.parent = nil
             c.parentPid = 1
             if c.isZombie { processes.removeValue(forKey: c.pid) }
         }
         p.children = []
+        hangUpOrphanedGroups(exiting: p, children: children)
         guard let parent = p.parent, !parent.isZombie else {
             if p !== initial { processes.removeValue(forKey: p.pid) }
             return
