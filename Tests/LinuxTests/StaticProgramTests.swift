@@ -11,7 +11,7 @@ struct StaticProgramTests {
                                                   ("signals", []), ("fpe", []), ("threads", []), ("rawclone", []),
                                                   ("processes", []), ("waits", []),
                                                   ("pipewrite", []), ("events", []),
-                                                  ("traps", []), ("fpframe", []), ("jobs", [])]
+                                                  ("traps", []), ("fpframe", []), ("jobs", []), ("sleeps", [])]
 
     /// The recorded output: `NAME.expected` from the native run, or `NAME.MODEL.expected`
     /// where the program sees a CPU model the host is not (fpframe: the Pentium has no

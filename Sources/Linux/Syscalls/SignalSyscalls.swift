@@ -11,7 +11,17 @@ public enum SignalSyscalls {
         SyscallEntry(119, "sigreturn", [], { c in sigreturn(c, rt: false) }),
         SyscallEntry(173, "rt_sigreturn", [], { c in sigreturn(c, rt: true) }),
         SyscallEntry(186, "sigaltstack", [.pointer, .pointer], sigaltstack),
+        SyscallEntry(0, "restart_syscall", [], restartSyscall),
     ]
+
+    /// restart_syscall: the exit path rewound a call that returned
+    /// -ERESTART_RESTARTBLOCK onto this one; it goes on through the thread's restart
+    /// block, which is used once. Without one (do_no_restart_syscall): -EINTR.
+    static func restartSyscall(_ c: SyscallContext) -> Int32 {
+        guard let task = c.task, let go = task.restartBlock else { return Errno.EINTR.negated }
+        task.restartBlock = nil
+        return go(c)
+    }
 
     static func rtSigaction(_ c: SyscallContext) -> Int32 {
         let sig = c.arg(0)
@@ -131,6 +141,8 @@ public enum SignalSyscalls {
                 p.signals.altStack = (GuestLayout.u32(stack, 0), 0, GuestLayout.u32(stack, 8))
             }
         }
+        // A call interrupted before the handler is not continued after it.
+        c.task?.restartBlock = nil
         let restored = SignalFrame.restore(sc, over: UserRegisters(kernelRegs, cpu: p.cpu))
         p.store(restored, ptRegsAt: c.regsAddress)
         return Int32(bitPattern: restored.eax)

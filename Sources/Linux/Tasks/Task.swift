@@ -54,6 +54,10 @@ public final class Task {
     var blockedCall: (path: Kernel.EntryPath, number: UInt32, regsAddress: UInt32)? = nil
     /// execve replaced the address space during the current call: its CPU is another.
     var execed = false
+    /// thread_info.restart_block: how restart_syscall goes on with a call a signal
+    /// interrupted with -ERESTART_RESTARTBLOCK (a sleep's expiry and `rem`); nil is
+    /// do_no_restart_syscall (-EINTR). Every sigreturn clears it.
+    var restartBlock: ((SyscallContext) -> Int32)? = nil
     /// A stop signal stopped the process while this thread was on its way out of the
     /// kernel: when continued, the exit path goes through do_signal again (to take the
     /// signals still pending and restart the interrupted call).
