@@ -1,8 +1,9 @@
-/* sleeps: nanosleep and clock_nanosleep interrupted by signals. A handler makes them
-   fail with EINTR and the time left (relative sleeps); a stop and continue, which runs
-   no handler, restarts them — a relative sleep through restart_syscall with the time it
-   had left, an absolute one as it was — so they sleep their whole time and return 0;
-   restart_syscall with nothing to restart fails with EINTR. Compared with a native run.
+/* sleeps: nanosleep, clock_nanosleep and a timed FUTEX_WAIT interrupted by signals. A
+   handler makes them fail with EINTR (and the time left, for relative sleeps); a stop
+   and continue, which runs no handler, restarts them — a relative sleep or futex wait
+   through restart_syscall to the same expiry, an absolute sleep as it was — so they wait
+   their whole time; restart_syscall with nothing to restart fails with EINTR. Compared
+   with a native run.
    gcc -m32 -march=i686 -O2 -static -o sleeps sleeps.c */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <linux/futex.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,11 +62,19 @@ static void interrupted_by_handler(int flags, const char *name)
     r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, &rem);
     printf("%s: absolute clock_nanosleep=%s early=%d rem untouched=%d alarms=%d\n", name,
            r == EINTR ? "EINTR" : r ? "other" : "0", now_ms() - t0 < 250, rem.tv_sec == 9 && rem.tv_nsec == 9, alarms);
+
+    static int word;
+    alarms = 0; arm(50); errno = 0;
+    t0 = now_ms();
+    r = syscall(SYS_futex, &word, FUTEX_WAIT, 0, &req, 0, 0);
+    printf("%s: futex wait=%d errno=%s early=%d alarms=%d\n", name, r, errno == EINTR ? "EINTR" : "other",
+           now_ms() - t0 < 250, alarms);
 }
 
 /* A child sleeps 300 ms; its parent stops it at about 50 ms and continues it 100 ms
    later. No handler runs, so the sleep goes on: it returns 0 after its full time. */
-static void stopped_and_continued(int absolute)
+enum { RELATIVE, ABSOLUTE, FUTEX };
+static void stopped_and_continued(int kind)
 {
     fflush(stdout);
     pid_t c = fork();
@@ -72,7 +82,13 @@ static void stopped_and_continued(int absolute)
         struct timespec req = { 0, 300000000 }, rem = { 9, 9 };
         long long t0 = now_ms();
         int r;
-        if (absolute) {
+        if (kind == FUTEX) {
+            static int word;
+            errno = 0;
+            r = syscall(SYS_futex, &word, FUTEX_WAIT, 0, &req, 0, 0);
+            printf("futex wait across a stop: %d errno=%s full=%d\n", r, errno == ETIMEDOUT ? "ETIMEDOUT" : "other",
+                   now_ms() - t0 >= 295);
+        } else if (kind == ABSOLUTE) {
             struct timespec until;
             clock_gettime(CLOCK_MONOTONIC, &until);
             until.tv_nsec += 300000000;
@@ -103,8 +119,9 @@ int main(void)
 {
     interrupted_by_handler(SA_RESTART, "SA_RESTART");
     interrupted_by_handler(0, "no SA_RESTART");
-    stopped_and_continued(0);
-    stopped_and_continued(1);
+    stopped_and_continued(RELATIVE);
+    stopped_and_continued(ABSOLUTE);
+    stopped_and_continued(FUTEX);
     errno = 0;
     long r = syscall(SYS_restart_syscall);
     printf("restart_syscall with nothing to restart: %ld errno=%s\n", r, errno == EINTR ? "EINTR" : "other");
