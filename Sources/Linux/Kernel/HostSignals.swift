@@ -69,7 +69,7 @@ extension Kernel {
     /// so the host's shell gets its terminal back; its SIGCONT continues the guest.
     func stopHostWithFirstProcess() {
         guard forwardsHostSignals && initial.stopped else { return }
-        _ = raise(SIGSTOP)
+        stopHost()
         deliverHostSignals()
     }
 }

@@ -56,6 +56,10 @@ public final class Kernel {
     /// Whether host signals are this kernel's to forward (HostSignals.swift): only one
     /// kernel in a host process should take them.
     var forwardsHostSignals = false
+    /// How Gate stops itself when its first process stops (HostSignals.swift): SIGSTOP
+    /// to the host process, which returns when the host's shell continues it. Tests
+    /// stand in for the shell.
+    var stopHost: () -> Void = { _ = raise(SIGSTOP) }
     var roundRobin = 0
     /// Sleepers on each futex word.
     var futexWaiters: [FutexKey: [Task]] = [:]
