@@ -54,6 +54,15 @@ public final class OpenFile {
         return type == S_IFIFO || type == S_IFSOCK || type == S_IFCHR
     }()
 
+    /// A terminal's device number (st_rdev), the key of its job-control state; nil for
+    /// anything else.
+    public lazy var terminalID: UInt64? = {
+        guard isStream, isatty(hostFD) != 0 else { return nil }
+        var st = stat()
+        guard fstat(hostFD, &st) == 0 else { return nil }
+        return UInt64(truncatingIfNeeded: st.st_rdev)
+    }()
+
     public init(hostFD: Int32, path: String, flags: UInt32) {
         self.hostFD = hostFD
         self.path = path

@@ -55,8 +55,8 @@ extension Kernel {
         HostSignals.flags[0] = 0
         for s in HostSignals.forwarded where HostSignals.flags[Int(s)] != 0 {
             HostSignals.flags[Int(s)] = 0
-            let terminal = initial.files.get(0).flatMap { $0.hostFD >= 0 ? $0.hostFD : nil }
-            var groups = [terminal.flatMap { HostTerminal.foreground($0) } ?? initial.pgid]
+            var groups = [controllingTerminal(of: initial).flatMap { foregroundGroup(ofTerminal: $0, for: initial) }
+                          ?? initial.pgid]
             // The host continued Gate: what stopped with the first process goes on too.
             if s == 18 && initial.stopped && groups[0] != initial.pgid { groups.append(initial.pgid) }
             var targets = processes.values.filter { groups.contains($0.pgid) && !$0.isZombie }.sorted { $0.pid < $1.pid }

@@ -61,6 +61,9 @@ public final class Kernel {
     /// stand in for the shell.
     var stopHost: () -> Void = { _ = raise(SIGSTOP) }
     var roundRobin = 0
+    /// Controlling terminals by host terminal (st_rdev): their session and foreground
+    /// group (Tasks/ControllingTerminal.swift).
+    var terminals: [UInt64: TerminalOwner] = [:]
     /// Sleepers on each futex word.
     var futexWaiters: [FutexKey: [Task]] = [:]
     public let boot: Boot
@@ -122,6 +125,10 @@ public final class Kernel {
         _ = Darwin.signal(SIGPIPE, SIG_IGN)
         #endif
         process.files.installStandardStreams(stdin: options.stdin, stdout: options.stdout, stderr: options.stderr)
+        // The first session's controlling terminal is the one Gate runs on.
+        if let tty = (0...2).lazy.compactMap({ process.files.get($0)?.terminalID }).first {
+            terminals[tty] = TerminalOwner(session: process.sid, foreground: process.pgid)
+        }
         boot = try Boot(memory: memory, cpu: cpu)
         stubBase = boot.entry.stubBase
         notifyResume = boot.entry.notifyResume

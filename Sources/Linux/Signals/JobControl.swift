@@ -81,9 +81,8 @@ extension Kernel {
         for g in groups where isOrphanedGroup(g, ignoring: p) {
             let members = processes.values.filter { $0.pgid == g && !$0.isZombie && $0 !== p }.sorted { $0.pid < $1.pid }
             guard members.contains(where: { $0.stopped }) else { continue }
-            for s in [Kernel.SIGHUP, Kernel.SIGCONT] {
-                for q in members { send(s, to: q, info: SigInfo(signo: s, code: SigInfo.SI_KERNEL)) }
-            }
+            signalGroup(g, Kernel.SIGHUP)
+            signalGroup(g, Kernel.SIGCONT)
         }
     }
 }
