@@ -11,7 +11,8 @@ struct StaticProgramTests {
                                                   ("signals", []), ("fpe", []), ("threads", []), ("rawclone", []),
                                                   ("processes", []), ("waits", []),
                                                   ("pipewrite", []), ("events", []),
-                                                  ("traps", []), ("fpframe", []), ("jobs", []), ("sleeps", [])]
+                                                  ("traps", []), ("fpframe", []), ("jobs", []), ("sleeps", []),
+                                                  ("robust", [])]
 
     /// The recorded output: `NAME.expected` from the native run, or `NAME.MODEL.expected`
     /// where the program sees a CPU model the host is not (fpframe: the Pentium has no

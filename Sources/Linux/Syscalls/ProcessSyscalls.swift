@@ -44,8 +44,11 @@ public enum ProcessSyscalls {
             return 0
         }),
         SyscallEntry(312, "get_robust_list", [.int, .pointer, .pointer], { c in
-            guard c.int(0) == 0 || c.int(0) == c.process.pid else { return Errno.ESRCH.negated }
-            guard c.setU32(c.task?.robustList ?? 0, at: c.arg(1)), c.setU32(12, at: c.arg(2)) else { return Errno.EFAULT.negated }
+            // Any thread by its tid (0: the caller), as Linux allows a process with the
+            // same credentials, which every Gate process has.
+            let target = c.int(0) == 0 ? c.task : c.kernel?.task(c.int(0))
+            guard let list = target?.robustList ?? (c.int(0) == 0 ? 0 : nil) else { return Errno.ESRCH.negated }
+            guard c.setU32(list, at: c.arg(1)), c.setU32(12, at: c.arg(2)) else { return Errno.EFAULT.negated }
             return 0
         }),
         SyscallEntry(136, "personality", [.hex], { c in
