@@ -180,11 +180,8 @@ struct EventTests {
     /// readable when its slave writes, and epoll_wait reports it with the guest's data.
     @Test func epollWatchesAHostTerminal() throws {
         let h = try Harness()
-        // posix_openpt by hand (Swift's Glibc leaves it out): unlock, then ask the number.
-        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
-        var unlock: Int32 = 0, number: UInt32 = 0
-        try #require(master >= 0 && ioctl(master, 0x4004_5431, &unlock) == 0 && ioctl(master, 0x8004_5430, &number) == 0)
-        let slave = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
+        let (master, slavePath) = try #require(GateHarness.pseudoTerminal())
+        let slave = open(slavePath, O_RDWR | O_NOCTTY)
         try #require(slave >= 0)
         defer { close(slave) }
         let fd = try #require(h.process.files.install(OpenFile(hostFD: master, path: "/dev/ptmx", flags: 2)))

@@ -30,6 +30,20 @@ enum GateHarness {
         return p.terminationStatus == 117
     }()
 
+    /// A host pseudo-terminal: the master's descriptor and the slave's path (nil where
+    /// there are none). posix_openpt by hand (Swift's Glibc leaves it out): open the
+    /// multiplexer without making it a controlling terminal, unlock, ask the number.
+    static func pseudoTerminal() -> (master: Int32, slave: String)? {
+        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        guard master >= 0 else { return nil }
+        var unlock: Int32 = 0, number: UInt32 = 0
+        guard ioctl(master, 0x4004_5431, &unlock) == 0, ioctl(master, 0x8004_5430, &number) == 0 else {
+            close(master)
+            return nil
+        }
+        return (master, "/dev/pts/\(number)")
+    }
+
     static func temporaryFile() -> (Int32, String) {
         let path = NSTemporaryDirectory() + "gate-\(UUID().uuidString)"
         let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)

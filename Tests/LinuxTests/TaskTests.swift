@@ -121,34 +121,6 @@ struct TaskTests {
         print("fork copy of 2 MiB heap + kernel pages: \(t)")
     }
 
-    /// Ctrl-C reaches the guest's foreground group: the shell's `sleep` child dies of
-    /// SIGINT (status 130) and the shell runs its trap and goes on, as under a terminal.
-    @Test(.enabled(if: GateHarness.haveFixtures, "busybox fixture not fetched"))
-    func hostSigintGoesToTheForegroundGroup() throws {
-        var sent = false
-        let (fd, path) = GateHarness.temporaryFile()
-        defer { close(fd); unlink(path) }
-        let null = open("/dev/null", O_RDONLY)
-        defer { close(null) }
-        var options = Kernel.Options()
-        options.stdin = null; options.stdout = fd; options.stderr = fd
-        options.environment = GateHarness.environment
-        let k = try Kernel(options: options)
-        k.forwardsHostSignals = true
-        k.syscallObserver = { _, _, _, _, _ in
-            // Once the shell has started its `sleep` child, "press Ctrl-C".
-            if !sent && k.current.tid > 1000 {
-                sent = true
-                HostSignals.raise(2)
-            }
-        }
-        let argv = [GateHarness.busybox, "sh", "-c", "trap 'echo got INT' INT; sleep 5; echo after $?"]
-        try k.exec(path: GateHarness.busybox, arguments: argv)
-        #expect(k.run() == .exited(0))
-        let r = GateHarness.Result(stdout: [UInt8](FileManager.default.contents(atPath: path) ?? Data()), status: 0)
-        #expect(String(decoding: r.stdout, as: UTF8.self) == "got INT\nafter 130\n")
-    }
-
     /// Under a root with Debian's i386 userland, the shell's children exec dynamic
     /// coreutils (ld.so, libc from the root) inside Gate, in a pipeline and a command
     /// substitution.

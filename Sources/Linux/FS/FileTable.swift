@@ -54,6 +54,21 @@ public final class OpenFile {
         return type == S_IFIFO || type == S_IFSOCK || type == S_IFCHR
     }()
 
+    /// A terminal's device number, the key of its job-control state; nil for anything
+    /// else. /dev/tty (5,0) stands for the host's controlling terminal: TIOCGDEV names
+    /// the terminal behind it.
+    public lazy var terminalID: UInt64? = {
+        guard isStream, isatty(hostFD) != 0 else { return nil }
+        var st = stat()
+        guard fstat(hostFD, &st) == 0 else { return nil }
+        var device = UInt64(truncatingIfNeeded: st.st_rdev)
+        #if os(Linux)
+        var real: UInt32 = 0
+        if device == 0x500, ioctl(hostFD, 0x8004_5432, &real) == 0 { device = UInt64(real) }   // TIOCGDEV
+        #endif
+        return device
+    }()
+
     public init(hostFD: Int32, path: String, flags: UInt32) {
         self.hostFD = hostFD
         self.path = path

@@ -193,7 +193,7 @@ enum HostFS {
         }
         if f & LinuxOpenFlag.create != 0 { h |= O_CREAT }
         if f & LinuxOpenFlag.exclusive != 0 { h |= O_EXCL }
-        if f & LinuxOpenFlag.noCTTY != 0 { h |= O_NOCTTY }
+        h |= O_NOCTTY       // the guest's controlling terminal is Gate's to model, never the host's
         if f & LinuxOpenFlag.truncate != 0 { h |= O_TRUNC }
         if f & LinuxOpenFlag.append != 0 { h |= O_APPEND }
         if f & LinuxOpenFlag.nonBlock != 0 { h |= O_NONBLOCK }

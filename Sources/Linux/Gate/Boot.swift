@@ -96,6 +96,7 @@ public struct Boot {
         gate(3, entry.trapStub(3), type: 0xe, dpl: 3)    // set_system_intr_gate(3, &int3)
         gate(4, entry.trapStub(4), type: 0xf, dpl: 3)    // set_system_gate(4, &overflow)
         gate(5, entry.trapStub(5), type: 0xf, dpl: 3)    // set_system_gate(5, &bounds)
+        gate(1, entry.trapStub(1), type: 0xe, dpl: 0)    // set_intr_gate(1, &debug): icebp only
         gate(0x80, entry.systemCall, type: 0xf, dpl: 3)  // set_system_gate(SYSCALL_VECTOR, &system_call)
 
         // TSS: esp0/ss0 for int $0x80 from user mode; the sysenter stack above it.

@@ -29,12 +29,21 @@ public struct EntryText {
     public var syscallFault: UInt32 { symbols["syscall_fault"]! }
     /// `do_notify_resume`'s stub: pending work on the way out (signals, tracing).
     public var notifyResume: UInt32 { stubBase + UInt32(syscallCount) * 4 }
-    /// The stubs user `int $3`, `into` and `int $5` reach through their DPL-3 gates
-    /// (vector 3, 4 or 5), and the one every hardware-only vector points to (0).
+    /// The trap handlers' stubs: the ones user `int $3`, `int $4` and `int $5` reach
+    /// through their DPL-3 gates (vector 3, 4 or 5), the debug trap's (1: icebp), and the
+    /// one every other vector points to (0). Each is `hlt; iret`: the kernel answers the
+    /// trap, then returns to user mode through the frame the gate pushed.
     public func trapStub(_ vector: Int) -> UInt32 {
-        let k = (3...5).contains(vector) ? vector - 2 : 0
+        let k: Int
+        switch vector {
+        case 3, 4, 5: k = vector - 2
+        case 1: k = 4
+        default: k = 0
+        }
         return stubBase + UInt32(syscallCount + 1 + k) * 4
     }
+    /// The vectors with a stub of their own, as `trapStub` orders them after stub 0.
+    public static let trapVectors = [3, 4, 5, 1]
     public let stubBase: UInt32
 
     /// Kernel data the code reads and writes.
@@ -130,7 +139,7 @@ public struct EntryText {
         a.bind(exitWork)
         a.mov(.eax, .esp)                              // do_notify_resume(regs)
         a.call(address: notifyResume)
-        a.jmp(restoreAll)
+        a.jmp(syscallExit)                             // work_pending loops while work is left
         a.align(16)
 
         // --- sysenter_entry: SYSENTER_EIP
@@ -178,9 +187,11 @@ public struct EntryText {
         bytes = try a.finish()
         var syms = a.symbols
 
-        // --- the stubs: sys_call_table entries, do_notify_resume, the trap handler
+        // --- the stubs: sys_call_table entries and do_notify_resume (hlt; ret), then
+        // the trap handlers (hlt; iret)
         var s: [UInt8] = []
-        for _ in 0..<(syscallCount + 5) { s += [0xf4, 0xc3, 0x90, 0x90] }   // hlt; ret
+        for _ in 0..<(syscallCount + 1) { s += [0xf4, 0xc3, 0x90, 0x90] }
+        for _ in 0...EntryText.trapVectors.count { s += [0xf4, 0xcf, 0x90, 0x90] }
         stubs = s
         syms["do_notify_resume"] = notifyResume
         symbols = syms

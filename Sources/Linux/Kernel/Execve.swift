@@ -125,6 +125,7 @@ extension Kernel {
         releaseVforkMemory(p)
         // de_thread: the other threads go.
         for t in p.threads where t !== task { retire(t) }
+        exitRobustList(task)                    // mm_release of the old memory
         task.savedCPU = nil; task.savedKernelStack = nil; task.savedTLS = nil; task.savedSignals = nil
         p.memory = memory
         p.cpu = cpu
@@ -144,7 +145,7 @@ extension Kernel {
         // exit_itimers: POSIX timers end with the program; the interval timers stay.
         p.posixTimers = [:]
         task.clearChildTid = 0
-        task.robustList = 0
+        p.dumpable = 1
         p.name = String(PathResolver.lastComponent(guestPath(ofHostPath: plan.hostPath)).prefix(15))
         do {
             try exec(image: plan.image, path: plan.hostPath, arguments: plan.arguments, environment: environment)

@@ -5,12 +5,17 @@ import Darwin
 #endif
 
 /// Signals the host sends Gate on the guest's behalf — Ctrl-C (SIGINT), Ctrl-\ (SIGQUIT),
-/// SIGTERM, SIGHUP, a resized terminal (SIGWINCH) — go to the guest's foreground
-/// process group, as the tty driver would send them. The host handler only raises a
-/// flag; the scheduler sends the signal between slices (and a sleeping scheduler's
-/// poll is interrupted by the host signal).
+/// Ctrl-Z (SIGTSTP), SIGTERM, SIGHUP, a resized terminal (SIGWINCH) — go to the guest's
+/// foreground process group, as the tty driver would send them. The host handler only
+/// raises a flag; the scheduler sends the signal between slices (and a sleeping
+/// scheduler's poll is interrupted by the host signal).
+///
+/// Gate stands for its first process before the host's shell: when that process
+/// stops, Gate stops itself, and when the host's shell continues Gate (SIGCONT), the
+/// first process's group is continued.
 public enum HostSignals {
-    public static let forwarded: [Int32] = [1, 2, 3, 15, 28]    // SIGHUP SIGINT SIGQUIT SIGTERM SIGWINCH
+    /// SIGHUP SIGINT SIGQUIT SIGTERM SIGCONT SIGTSTP SIGWINCH
+    public static let forwarded: [Int32] = [1, 2, 3, 15, 18, 20, 28]
     /// One flag per host signal number, and one for "any".
     nonisolated(unsafe) static let flags: UnsafeMutablePointer<sig_atomic_t> = {
         let p = UnsafeMutablePointer<sig_atomic_t>.allocate(capacity: 65)
@@ -50,11 +55,21 @@ extension Kernel {
         HostSignals.flags[0] = 0
         for s in HostSignals.forwarded where HostSignals.flags[Int(s)] != 0 {
             HostSignals.flags[Int(s)] = 0
-            let terminal = initial.files.get(0).flatMap { $0.hostFD >= 0 ? $0.hostFD : nil }
-            let group = terminal.flatMap { HostTerminal.foreground($0) } ?? initial.pgid
-            var targets = processes.values.filter { $0.pgid == group && !$0.isZombie }.sorted { $0.pid < $1.pid }
+            var groups = [controllingTerminal(of: initial).flatMap { foregroundGroup(ofTerminal: $0, for: initial) }
+                          ?? initial.pgid]
+            // The host continued Gate: what stopped with the first process goes on too.
+            if s == 18 && initial.stopped && groups[0] != initial.pgid { groups.append(initial.pgid) }
+            var targets = processes.values.filter { groups.contains($0.pgid) && !$0.isZombie }.sorted { $0.pid < $1.pid }
             if targets.isEmpty && !initial.isZombie { targets = [initial] }
             for p in targets { send(UInt32(s), to: p, info: SigInfo(signo: UInt32(s), code: SigInfo.SI_KERNEL)) }
         }
+    }
+
+    /// The first process stopped (Ctrl-Z, a stop signal from a guest): Gate stops too,
+    /// so the host's shell gets its terminal back; its SIGCONT continues the guest.
+    func stopHostWithFirstProcess() {
+        guard forwardsHostSignals && initial.stopped else { return }
+        stopHost()
+        deliverHostSignals()
     }
 }

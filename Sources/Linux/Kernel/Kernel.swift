@@ -56,7 +56,14 @@ public final class Kernel {
     /// Whether host signals are this kernel's to forward (HostSignals.swift): only one
     /// kernel in a host process should take them.
     var forwardsHostSignals = false
+    /// How Gate stops itself when its first process stops (HostSignals.swift): SIGSTOP
+    /// to the host process, which returns when the host's shell continues it. Tests
+    /// stand in for the shell.
+    var stopHost: () -> Void = { _ = raise(SIGSTOP) }
     var roundRobin = 0
+    /// Controlling terminals by host terminal (st_rdev): their session and foreground
+    /// group (Tasks/ControllingTerminal.swift).
+    var terminals: [UInt64: TerminalOwner] = [:]
     /// Sleepers on each futex word.
     var futexWaiters: [FutexKey: [Task]] = [:]
     public let boot: Boot
@@ -77,7 +84,7 @@ public final class Kernel {
     /// Guest instructions retired by every task so far (`gate run --stats`).
     public internal(set) var instructionsRetired: UInt64 = 0
     /// The CPU exception that killed the process, and where.
-    public private(set) var lastFault: (PendingFault, UInt32)? = nil
+    public internal(set) var lastFault: (PendingFault, UInt32)? = nil
     /// Called with a one-line notice (unimplemented calls); stderr by default.
     public var notice: (String) -> Void = { _ in }
     /// Notices already given for parts of calls Gate does not model (a socketcall
@@ -118,6 +125,10 @@ public final class Kernel {
         _ = Darwin.signal(SIGPIPE, SIG_IGN)
         #endif
         process.files.installStandardStreams(stdin: options.stdin, stdout: options.stdout, stderr: options.stderr)
+        // The first session's controlling terminal is the one Gate runs on.
+        if let tty = (0...2).lazy.compactMap({ process.files.get($0)?.terminalID }).first {
+            terminals[tty] = TerminalOwner(session: process.sid, foreground: process.pgid)
+        }
         boot = try Boot(memory: memory, cpu: cpu)
         stubBase = boot.entry.stubBase
         notifyResume = boot.entry.notifyResume
@@ -187,14 +198,13 @@ public final class Kernel {
                     cpu.eip = syscallFault
                     return nil
                 }
+                if f.vector == Vector.debug {
+                    kernelDebugTrap()
+                    return nil
+                }
                 return kernelOops("exception \(f.vector) at \(hex(cpu.eip)) (address \(hex(f.address)))")
             }
-            let signal = Kernel.signal(for: f.vector)
-            if deliverFault(f, signal: UInt32(signal)) { return nil }
-            if process.exitStatus != nil { return nil }
-            lastFault = (f, cpu.eip)
-            onFatalSignal?(signal, f)
-            process.exitStatus = signal
+            userException(f)        // Signals/Traps.swift
             return nil
         case .softwareInterrupt(let v):
             return kernelOops("unexpected software interrupt \(v)")
@@ -244,10 +254,8 @@ public final class Kernel {
         } else if address == notifyResume {
             // do_notify_resume(regs): EAX holds the pt_regs frame's address.
             doSignal(regsAt: cpu.register(.eax))
-        } else if address == boot.entry.trapStub(3) {
-            process.exitStatus = 5      // int $3 through its DPL-3 gate: SIGTRAP
-        } else if address == boot.entry.trapStub(4) || address == boot.entry.trapStub(5) {
-            process.exitStatus = 11     // into / int $5 (bound): SIGSEGV
+        } else if let vector = EntryText.trapVectors.first(where: { boot.entry.trapStub($0) == address }) {
+            trapGate(vector: Int32(vector))
         } else {
             process.exitStatus = kernelOopsStatus("hlt at \(hex(address))")
         }
@@ -282,17 +290,6 @@ public final class Kernel {
         task.process.cpu.setRegister(.eax, UInt32(bitPattern: result))
         syscallObserver?(path, number, table[Int(number)], regs, result)
         if task.process.signals.pending != 0 { updateSignalPending() }
-    }
-
-    /// The signal Linux's trap handlers send for a CPU exception (arch/i386/kernel/traps.c).
-    public static func signal(for vector: Int32) -> Int32 {
-        switch vector {
-        case Vector.divideError, Vector.fpuError, Vector.deviceNotAvailable: return 8   // SIGFPE
-        case Vector.debug, Vector.breakpoint: return 5                                  // SIGTRAP
-        case Vector.invalidOpcode: return 4                                             // SIGILL
-        case Vector.alignmentCheck: return 7                                            // SIGBUS
-        default: return 11                                                              // SIGSEGV
-        }
     }
 
     /// A kernel bug: report it and kill the process with SIGKILL.

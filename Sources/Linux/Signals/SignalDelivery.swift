@@ -9,82 +9,80 @@ extension Kernel {
     /// `TIF_SIGPENDING` in `thread_info.flags`: the exit path must call do_notify_resume.
     static let TIF_SIGPENDING: UInt32 = 1 << 2
 
-    /// Sets or clears TIF_SIGPENDING to match the signals that can be delivered now.
+    /// Sets or clears TIF_SIGPENDING to match the signals that can be delivered now
+    /// (and a pass after a stop that the running thread still owes its exit path).
     func updateSignalPending() {
         let address = KernelLayout.kernelStack + KernelLayout.tiFlags
         let flags = process.memory.load32(address)
-        let wanted = process.signals.deliverable != 0 ? flags | Kernel.TIF_SIGPENDING : flags & ~Kernel.TIF_SIGPENDING
+        let work = process.signals.deliverable != 0 || current.signalPassAfterStop
+        let wanted = work ? flags | Kernel.TIF_SIGPENDING : flags & ~Kernel.TIF_SIGPENDING
         if wanted != flags { process.memory.store32(address, wanted) }
     }
 
-    /// do_notify_resume → do_signal, with `regsAddress` = the pt_regs frame (EAX at the call).
+    /// What get_signal_to_deliver found for the running thread.
+    enum SignalDecision {
+        /// A handler to run.
+        case handler(UInt32, SigInfo, SignalState.Action)
+        /// No handler: nothing deliverable is left (ignored signals were dropped).
+        case none
+        /// A stop signal stopped the process (JobControl.swift).
+        case stopped
+        /// A signal's default action ends the process.
+        case killed
+    }
+
+    /// get_signal_to_deliver: takes deliverable signals in order, dropping ignored ones,
+    /// until one has a handler or a default action does something: stop the process
+    /// (a terminal stop signal does nothing to an orphaned process group, which no one
+    /// could continue), or end it.
+    func getSignal() -> SignalDecision {
+        let p = process
+        while let (signal, taken) = p.signals.dequeue() {
+            var info = taken
+            p.timerSignalTaken(&info)
+            let action = p.signals.actions[Int(signal)]
+            if action.handler > SignalState.Action.ignore { return .handler(signal, info, action) }
+            if p.signals.isIgnored(signal) { continue }
+            if isStopSignal(signal) {
+                if signal != SignalState.SIGSTOP && isOrphanedGroup(p.pgid) { continue }
+                stop(p, signal: signal)
+                return .stopped
+            }
+            p.exitStatus = Int32(signal)
+            return .killed
+        }
+        return .none
+    }
+
+    /// do_notify_resume → do_signal, with `regsAddress` = the pt_regs frame (EAX at the
+    /// call). The exit path calls it again while TIF_SIGPENDING stays set, as entry.S's
+    /// work_pending loop does: each call builds one handler's frame, and the last one
+    /// built runs first.
     func doSignal(regsAt regsAddress: UInt32) {
         defer { updateSignalPending() }
-        guard let (signal, taken) = process.signals.dequeue() else { return }
-        var info = taken
-        process.timerSignalTaken(&info)
-        let cpu = process.cpu
-        var regs = UserRegisters(PtRegs(memory: process.memory, at: regsAddress), cpu: cpu)
-        let action = process.signals.actions[Int(signal)]
-        if action.handler == SignalState.Action.ignore || action.handler == SignalState.Action.defaultHandler {
-            if process.signals.isIgnored(signal) || isStopSignal(signal) {
-                // Nothing runs: an interrupted call is simply restarted, with its mask back.
-                if let saved = process.signals.savedMask {
-                    process.signals.blocked = saved
-                    process.signals.savedMask = nil
-                }
-                restartWithoutHandler(&regs)
-                process.store(regs, ptRegsAt: regsAddress)
-            } else {
-                process.exitStatus = Int32(signal)
+        let task = current
+        task.signalPassAfterStop = false
+        var regs = UserRegisters(PtRegs(memory: process.memory, at: regsAddress), cpu: process.cpu)
+        switch getSignal() {
+        case .handler(let signal, let info, let action):
+            restartBeforeHandler(&regs, action: action)
+            guard setUpFrame(signal, info, action, &regs) else { return }
+            process.store(regs, ptRegsAt: regsAddress)
+        case .none:
+            // No handler runs: the mask sigsuspend replaced comes back, and an
+            // interrupted call is made again.
+            if let saved = process.signals.savedMask {
+                process.signals.blocked = saved
+                process.signals.savedMask = nil
             }
-            return
-        }
-        restartBeforeHandler(&regs, action: action)
-        guard setUpFrame(signal, info, action, &regs, trap: nil) else { return }
-        process.store(regs, ptRegsAt: regsAddress)
-    }
-
-    /// A CPU exception at CPL 3 with a handler to run (force_sig_info): true if the frame
-    /// was built and the CPU now stands at the handler. A blocked or ignored fault signal
-    /// is unblocked and reset to its default, which kills, as Linux does.
-    func deliverFault(_ fault: PendingFault, signal: UInt32) -> Bool {
-        let action = process.signals.actions[Int(signal)]
-        let blocked = process.signals.blocked & SignalState.bit(signal) != 0
-        guard action.handler > SignalState.Action.ignore, !blocked else { return false }
-        let cpu = process.cpu
-        var regs = UserRegisters(cpu: cpu)
-        let info = siginfo(for: fault, signal: signal, eip: cpu.eip)
-        guard setUpFrame(signal, info, action, &regs, trap: fault) else { return process.exitStatus != nil }
-        process.load(regs, into: cpu)
-        return true
-    }
-
-    /// The siginfo the trap handlers of arch/i386/kernel/traps.c and fault.c send.
-    func siginfo(for f: PendingFault, signal: UInt32, eip: UInt32) -> SigInfo {
-        switch f.vector {
-        case Vector.fpuError:
-            // math_error: the unmasked exceptions the status word holds name the cause.
-            let fpu = process.cpu.fpu
-            let code: Int32
-            switch fpu.statusWord & ~fpu.cw & 0x3f {
-            case 0x01: code = SigInfo.FPE_FLTINV
-            case 0x02, 0x10: code = SigInfo.FPE_FLTUND
-            case 0x04: code = SigInfo.FPE_FLTDIV
-            case 0x08: code = SigInfo.FPE_FLTOVF
-            case 0x20: code = SigInfo.FPE_FLTRES
-            default: code = 0
-            }
-            return SigInfo(signo: signal, code: code, addr: eip)
-        case Vector.pageFault:
-            // Bit 0 of the error code: the page was present, so the access was refused.
-            return SigInfo(signo: signal, code: f.errorCode & 1 != 0 ? SigInfo.SEGV_ACCERR : SigInfo.SEGV_MAPERR,
-                           addr: f.address)
-        case Vector.divideError: return SigInfo(signo: signal, code: SigInfo.FPE_INTDIV, addr: eip)
-        case Vector.overflow: return SigInfo(signo: signal, code: SigInfo.FPE_INTOVF, addr: eip)
-        case Vector.invalidOpcode: return SigInfo(signo: signal, code: SigInfo.ILL_ILLOPN, addr: eip)
-        case Vector.alignmentCheck: return SigInfo(signo: signal, code: SigInfo.BUS_ADRALN, addr: f.address)
-        default: return SigInfo(signo: signal, code: SigInfo.SI_KERNEL, addr: 0)
+            restartWithoutHandler(&regs)
+            process.store(regs, ptRegsAt: regsAddress)
+        case .stopped:
+            // The thread sleeps in do_signal_stop: when continued, its exit path comes
+            // back here to take what else is pending and restart the interrupted call.
+            task.signalPassAfterStop = true
+        case .killed:
+            break
         }
     }
 
@@ -131,17 +129,17 @@ extension Kernel {
     /// setup_frame / setup_rt_frame: writes the frame below the user stack and points
     /// the registers at the handler. A frame that cannot be written kills with SIGSEGV.
     func setUpFrame(_ signal: UInt32, _ info: SigInfo, _ action: SignalState.Action,
-                    _ r: inout UserRegisters, trap: PendingFault?) -> Bool {
+                    _ r: inout UserRegisters) -> Bool {
         var signals = process.signals
         // sigsuspend and friends: the frame keeps the mask from before the call.
         if let saved = signals.savedMask { signals.blocked = saved }
         let rt = action.flags & SignalState.SA_SIGINFO != 0
         let size = rt ? SignalFrame.rtSigframeSize : SignalFrame.sigframeSize
         let frame = SignalFrame.address(size: size, esp: r.esp, action: action, signals: signals)
-        let trapno = trap.map { UInt32(bitPattern: $0.vector) } ?? 0
-        let err = trap.map { $0.errorCode } ?? 0
-        let cr2 = trap.flatMap { $0.vector == Vector.pageFault ? $0.address : nil } ?? 0
-        let fpu = SignalFrame.fpstate(process.cpu.fpu)
+        // setup_sigcontext: the thread's last trap, whatever signal this is.
+        let trap = current.trap
+        let trapno = trap.number, err = trap.errorCode, cr2 = trap.cr2
+        let fpu = FPUFrame.save(process.cpu.fpu, fxsr: FPUFrame.usesFXSR(process.cpu.model))
         let vdso = boot.vdso
         var bytes: [UInt8]
         if rt {
@@ -189,7 +187,7 @@ extension Kernel {
         r.ecx = rt ? frame &+ UInt32(SignalFrame.rtUC) : 0
         r.ds = KernelLayout.userDS; r.es = KernelLayout.userDS; r.ss = KernelLayout.userDS
         r.cs = KernelLayout.userCS
-        r.eflags &= ~UInt32(0x100)           // TF: the handler is not single-stepped
+        r.eflags &= ~Kernel.trapFlag         // the handler is not single-stepped
         // The handler runs with its mask added, and its own signal blocked unless SA_NODEFER.
         var add = action.mask
         if action.flags & SignalState.SA_NODEFER == 0 { add |= SignalState.bit(signal) }
@@ -217,6 +215,18 @@ extension Process {
         m.store32(a + PtRegs.OLDESP, r.esp); m.store32(a + PtRegs.OLDSS, UInt32(r.ss))
         loadUserSegment(.fs, r.fs)
         loadUserSegment(.gs, r.gs)
+    }
+
+    /// The registers a trap gate's `iret` returns to: EIP, CS, EFLAGS, ESP and SS into
+    /// the frame the gate pushed at `a`, the rest straight into the CPU.
+    func store(_ r: UserRegisters, interruptFrameAt a: UInt32) {
+        let m = memory
+        m.store32(a, r.eip); m.store32(a + 4, UInt32(r.cs)); m.store32(a + 8, r.eflags)
+        m.store32(a + 12, r.esp); m.store32(a + 16, UInt32(r.ss))
+        cpu.setRegister(.eax, r.eax); cpu.setRegister(.ebx, r.ebx); cpu.setRegister(.ecx, r.ecx)
+        cpu.setRegister(.edx, r.edx); cpu.setRegister(.esi, r.esi); cpu.setRegister(.edi, r.edi)
+        cpu.setRegister(.ebp, r.ebp)
+        for (s, v) in [(SegReg.ds, r.ds), (.es, r.es), (.fs, r.fs), (.gs, r.gs)] { loadUserSegment(s, v) }
     }
 
     /// The registers straight into the CPU (a fault at CPL 3: no frame to return through).

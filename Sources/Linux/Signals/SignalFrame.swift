@@ -35,11 +35,6 @@ public struct UserRegisters: Equatable, Sendable {
 public enum SignalFrame {
     // struct sigcontext (88 bytes).
     static let sigcontextSize = 88
-    // struct _fpstate (624 bytes): the fnsave image, status, magic, then the FXSR area.
-    static let fpstateSize = 624
-    /// `magic` = 0xffff: "regular FPU data only" (the fnsave format; no FXSR area).
-    static let fpstateMagicFNSAVE: UInt16 = 0xffff
-
     // struct sigframe: pretcode, sig, sc, fpstate, extramask[1], retcode[8].
     static let sigframeSC = 8, sigframeFP = 96, sigframeExtramask = 720, sigframeRetcode = 724
     static let sigframeSize = 732
@@ -71,16 +66,6 @@ public enum SignalFrame {
         b.u32(48, trapno); b.u32(52, err); b.u32(56, r.eip); b.u32(60, UInt32(r.cs))
         b.u32(64, r.eflags); b.u32(68, r.esp); b.u32(72, UInt32(r.ss))
         b.u32(76, fpstate); b.u32(80, oldmask); b.u32(84, cr2)
-        return b.bytes
-    }
-
-    /// `struct _fpstate` in the fnsave format, as save_i387 writes it.
-    static func fpstate(_ fpu: FPUState) -> [UInt8] {
-        var b = GuestLayout.Builder(size: fpstateSize)
-        let image = fpu.fnsaveImage
-        for (k, byte) in image.prefix(108).enumerated() { b.u8(k, byte) }
-        b.u16(108, fpu.statusWord)
-        b.u16(110, fpstateMagicFNSAVE)
         return b.bytes
     }
 

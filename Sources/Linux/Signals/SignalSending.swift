@@ -2,16 +2,18 @@
 /// picks a thread that does not block it), to one thread (tkill, tgkill), to a process
 /// group or to everyone (kill's 0, −pgid and −1).
 extension Kernel {
-    /// send_signal to a thread group. An ignored signal is dropped on arrival; SIGKILL
+    /// send_signal to a thread group. An ignored signal is dropped on arrival unless the
+    /// group leader blocks it (the action may change before it is unblocked); SIGKILL
     /// ends the process whatever it is doing.
     func send(_ signal: UInt32, to p: Process, info: SigInfo) {
         guard signal >= 1 && signal <= 64, !p.isZombie else { return }
         if signal == SignalState.SIGKILL {
-            if p.exitStatus == nil { p.exitStatus = 9 }
+            sigkill(p)
             return
         }
-        if p.signals.isIgnored(signal) { return }
+        prepareSignal(signal, for: p)
         let bit = SignalState.bit(signal)
+        if p.signals.isIgnored(signal) && (p.leader.map { blockedSignals(of: $0) } ?? 0) & bit == 0 { return }
         // complete_signal: prefer a thread that does not block it; if all do, it waits
         // in the shared set for the first thread that unblocks it.
         if p.signals.blocked & bit != 0 {
@@ -26,6 +28,12 @@ extension Kernel {
             return
         }
         p.signals.queue(signal, info)
+    }
+
+    /// SIGKILL: the process ends whatever it is doing, stopped or not.
+    private func sigkill(_ p: Process) {
+        if p.exitStatus == nil { p.exitStatus = 9 }
+        p.stopped = false
     }
 
     /// The running thread of `p` takes the shared pending signals it does not block.
@@ -47,11 +55,17 @@ extension Kernel {
         let p = t.process
         guard signal >= 1 && signal <= 64, !p.isZombie, t.state != .dead else { return }
         if signal == SignalState.SIGKILL {
-            if p.exitStatus == nil { p.exitStatus = 9 }
+            sigkill(p)
             return
         }
-        if p.signals.isIgnored(signal) { return }
+        prepareSignal(signal, for: p)
+        if p.signals.isIgnored(signal) && blockedSignals(of: t) & SignalState.bit(signal) == 0 { return }
         if p.activeThread === t { p.signals.queue(signal, info) } else { t.savedSignals?.queue(signal, info) }
+    }
+
+    /// The signals thread `t` blocks, wherever its mask is kept now.
+    func blockedSignals(of t: Task) -> UInt64 {
+        t.process.activeThread === t ? t.process.signals.blocked : t.savedSignals?.blocked ?? 0
     }
 
     /// The live task with id `tid`.

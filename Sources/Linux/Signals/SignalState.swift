@@ -107,7 +107,8 @@ public struct SigInfo: Equatable, Sendable {
     public static let FPE_FLTUND: Int32 = 5, FPE_FLTRES: Int32 = 6, FPE_FLTINV: Int32 = 7
     public static let SI_QUEUE: Int32 = -1, SI_TIMER: Int32 = -2
     public static let CLD_EXITED: Int32 = 1, CLD_KILLED: Int32 = 2, CLD_DUMPED: Int32 = 3
-    public static let ILL_ILLOPN: Int32 = 2, BUS_ADRALN: Int32 = 1, TRAP_BRKPT: Int32 = 1
+    public static let CLD_STOPPED: Int32 = 5, CLD_CONTINUED: Int32 = 6
+    public static let ILL_ILLOPN: Int32 = 2, BUS_ADRALN: Int32 = 1, TRAP_BRKPT: Int32 = 1, TRAP_TRACE: Int32 = 2
 
     public init(signo: UInt32, code: Int32, pid: UInt32 = 0, uid: UInt32 = 0, addr: UInt32? = nil) {
         self.signo = signo

@@ -16,6 +16,9 @@ extension FileSyscalls {
         guard let fd = process.files.install(file, closeOnExec: flags & LinuxOpenFlag.closeOnExec != 0) else {
             throw .EMFILE
         }
+        if flags & LinuxOpenFlag.noCTTY == 0, let tty = file.terminalID {
+            process.kernel?.acquireTerminal(tty, for: process)
+        }
         return fd
     }
 

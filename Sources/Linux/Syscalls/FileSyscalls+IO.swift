@@ -33,6 +33,7 @@ extension FileSyscalls {
         if let offset {
             r = pread(file.hostFD, p, avail, off_t(offset))
         } else {
+            try terminalJobControl(ctx, file, reading: true)
             try waitUntilReady(ctx, file, events: Int16(POLLIN))
             r = read(file.hostFD, p, avail)
         }
@@ -58,6 +59,7 @@ extension FileSyscalls {
         }
         let p = UnsafeRawPointer(ctx.hostPointer(address))
         let r: Int
+        if offset == nil { try terminalJobControl(ctx, file, reading: false) }
         if let offset {
             r = pwrite(file.hostFD, p, avail, off_t(offset))
         } else if file.hostNonBlocking && file.flags & LinuxOpenFlag.nonBlock == 0, ctx.task != nil {
@@ -68,6 +70,18 @@ extension FileSyscalls {
         }
         if r < 0 { throw try blockOrFail(ctx, file, events: Int16(POLLOUT)) }
         return r
+    }
+
+    /// Job control on a terminal (Tasks/ControllingTerminal.swift): a background
+    /// process reading its controlling terminal, or writing to it with TOSTOP set, is
+    /// stopped (or refused) before anything moves.
+    static func terminalJobControl(_ ctx: SyscallContext, _ file: OpenFile, reading: Bool) throws(Errno) {
+        guard let tty = file.terminalID, let k = ctx.kernel, k.isBackground(ctx.process, onTerminal: tty) else { return }
+        if reading {
+            try k.checkTerminalRead(tty, by: ctx.process)
+        } else if HostTerminal.stopsBackgroundWrites(file.hostFD) {
+            try k.checkTerminalChange(tty, by: ctx.process)
+        }
     }
 
     // MARK: read, write, pread64, pwrite64
@@ -146,6 +160,7 @@ extension FileSyscalls {
         if usable.isEmpty { return 0 }
         if file.isHost && offset == nil && file.anonymous == nil {
             var iovs = usable.map { iovec(iov_base: ctx.hostPointer($0.0), iov_len: $0.1) }
+            try terminalJobControl(ctx, file, reading: true)
             try waitUntilReady(ctx, file, events: Int16(POLLIN))
             let r = readv(file.hostFD, &iovs, Int32(iovs.count))
             if r < 0 { throw try blockOrFail(ctx, file, events: Int16(POLLIN)) }
@@ -178,6 +193,7 @@ extension FileSyscalls {
         if usable.isEmpty { return 0 }
         if file.isHost && offset == nil && file.anonymous == nil {
             var iovs = usable.map { iovec(iov_base: ctx.hostPointer($0.0), iov_len: $0.1) }
+            try terminalJobControl(ctx, file, reading: false)
             try waitUntilReady(ctx, file, events: Int16(POLLOUT))
             let r = writev(file.hostFD, &iovs, Int32(iovs.count))
             if r < 0 { throw try blockOrFail(ctx, file, events: Int16(POLLOUT)) }

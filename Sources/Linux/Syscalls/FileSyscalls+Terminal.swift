@@ -73,8 +73,16 @@ extension FileSyscalls {
             break
         }
 
-        // Terminal requests: only host terminals answer them.
-        guard f.isHost, isatty(f.hostFD) != 0 else { throw .ENOTTY }
+        // Terminal requests: only host terminals answer them. The ones that change the
+        // terminal are a background process's to make only after job control's check.
+        guard f.isHost, let tty = f.terminalID else { throw .ENOTTY }
+        let kernel = ctx.kernel
+        switch request {
+        case Ioctl.TCSETS, Ioctl.TCSETSW, Ioctl.TCSETSF, Ioctl.TCSBRK, Ioctl.TCXONC, Ioctl.TCFLSH:
+            try kernel?.checkTerminalChange(tty, by: ctx.process)
+        default:
+            break
+        }
         switch request {
         case Ioctl.TCGETS:
             let t = try HostTerminal.get(f.hostFD)
@@ -93,20 +101,24 @@ extension FileSyscalls {
             try HostTerminal.setWindowSize(f.hostFD, w)
             return 0
         case Ioctl.TIOCGPGRP:
-            // The foreground group is modelled per terminal: the guest's own group
-            // until a guest sets another.
-            let pgrp = HostTerminal.foreground(f.hostFD) ?? ctx.process.pgid
+            // Only on the caller's controlling terminal (Tasks/ControllingTerminal.swift).
+            guard let pgrp = kernel?.foregroundGroup(ofTerminal: tty, for: ctx.process) else { throw .ENOTTY }
             guard ctx.setU32(UInt32(bitPattern: pgrp), at: arg) else { throw .EFAULT }
             return 0
         case Ioctl.TIOCGSID:
+            guard kernel?.foregroundGroup(ofTerminal: tty, for: ctx.process) != nil else { throw .ENOTTY }
             guard ctx.setU32(UInt32(bitPattern: ctx.process.sid), at: arg) else { throw .EFAULT }
             return 0
         case Ioctl.TIOCSPGRP:
+            guard let kernel else { throw .ENOTTY }
             guard let pgrp = ctx.i32(at: arg) else { throw .EFAULT }
-            if pgrp < 0 { throw .EINVAL }
-            HostTerminal.setForeground(f.hostFD, pgrp)
+            try kernel.setForegroundGroup(ofTerminal: tty, to: pgrp, by: ctx.process)
             return 0
-        case Ioctl.TIOCSCTTY, Ioctl.TIOCNOTTY:
+        case Ioctl.TIOCSCTTY:
+            guard let kernel, kernel.acquireTerminal(tty, for: ctx.process) else { throw .EPERM }
+            return 0
+        case Ioctl.TIOCNOTTY:
+            // Per process on Linux; Gate keeps controlling terminals per session.
             return 0
         case Ioctl.TCSBRK:
             if arg != 0 { _ = tcdrain(f.hostFD) }
@@ -130,40 +142,6 @@ extension FileSyscalls {
 
 /// Host terminal access in Linux i386 terms.
 enum HostTerminal {
-    /// Foreground process groups by terminal (host st_rdev), as guests set them.
-    private static let groups = LockedDictionary()
-
-    static func terminalID(_ fd: Int32) -> UInt64? {
-        var st = HostFS.HostStat()
-        guard HostCall.fstat(fd, &st) == 0 else { return nil }
-        return UInt64(truncatingIfNeeded: st.st_rdev)
-    }
-
-    static func foreground(_ fd: Int32) -> Int32? {
-        terminalID(fd).flatMap { groups.get($0) }
-    }
-
-    static func setForeground(_ fd: Int32, _ pgrp: Int32) {
-        if let id = terminalID(fd) { groups.set(id, pgrp) }
-    }
-
-    final class LockedDictionary: @unchecked Sendable {
-        private var values: [UInt64: Int32] = [:]
-        private let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
-            let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-            pthread_mutex_init(m, nil)
-            return m
-        }()
-        func get(_ k: UInt64) -> Int32? {
-            pthread_mutex_lock(mutex); defer { pthread_mutex_unlock(mutex) }
-            return values[k]
-        }
-        func set(_ k: UInt64, _ v: Int32) {
-            pthread_mutex_lock(mutex); defer { pthread_mutex_unlock(mutex) }
-            values[k] = v
-        }
-    }
-
     #if os(Linux)
     // A Linux host's kernel uses the i386 request numbers and structure layouts.
     static func get(_ fd: Int32) throws(Errno) -> [UInt8] {
@@ -282,6 +260,12 @@ enum HostTerminal {
         var w = winsize(ws_row: FSBytes.u16(b, 0), ws_col: FSBytes.u16(b, 2),
                         ws_xpixel: FSBytes.u16(b, 4), ws_ypixel: FSBytes.u16(b, 6))
         if ioctl(fd, UInt(hostTIOCSWINSZ), &w) != 0 { throw Errno.current }
+    }
+
+    /// Whether the terminal has TOSTOP set: background writes stop the writer.
+    static func stopsBackgroundWrites(_ fd: Int32) -> Bool {
+        var t = termios()
+        return tcgetattr(fd, &t) == 0 && t.c_lflag & tcflag_t(TOSTOP) != 0
     }
 
     /// FIONREAD on a host descriptor.

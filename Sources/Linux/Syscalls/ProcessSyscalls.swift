@@ -44,8 +44,11 @@ public enum ProcessSyscalls {
             return 0
         }),
         SyscallEntry(312, "get_robust_list", [.int, .pointer, .pointer], { c in
-            guard c.int(0) == 0 || c.int(0) == c.process.pid else { return Errno.ESRCH.negated }
-            guard c.setU32(c.task?.robustList ?? 0, at: c.arg(1)), c.setU32(12, at: c.arg(2)) else { return Errno.EFAULT.negated }
+            // Any thread by its tid (0: the caller), as Linux allows a process with the
+            // same credentials, which every Gate process has.
+            let target = c.int(0) == 0 ? c.task : c.kernel?.task(c.int(0))
+            guard let list = target?.robustList ?? (c.int(0) == 0 ? 0 : nil) else { return Errno.ESRCH.negated }
+            guard c.setU32(list, at: c.arg(1)), c.setU32(12, at: c.arg(2)) else { return Errno.EFAULT.negated }
             return 0
         }),
         SyscallEntry(136, "personality", [.hex], { c in
@@ -127,6 +130,12 @@ public enum ProcessSyscalls {
 
     static func prctl(_ c: SyscallContext) -> Int32 {
         switch c.arg(0) {
+        case 3:    // PR_GET_DUMPABLE
+            return Int32(c.process.dumpable)
+        case 4:    // PR_SET_DUMPABLE: 0 or 1 (2, suid_dumpable's "root only", is refused)
+            guard c.arg(1) <= 1 else { return Errno.EINVAL.negated }
+            c.process.dumpable = c.arg(1)
+            return 0
         case 15:   // PR_SET_NAME
             guard let name = c.bytes(at: c.arg(1), count: 16) else { return Errno.EFAULT.negated }
             c.process.name = String(decoding: name.prefix { $0 != 0 }, as: UTF8.self)

@@ -11,7 +11,17 @@ public enum SignalSyscalls {
         SyscallEntry(119, "sigreturn", [], { c in sigreturn(c, rt: false) }),
         SyscallEntry(173, "rt_sigreturn", [], { c in sigreturn(c, rt: true) }),
         SyscallEntry(186, "sigaltstack", [.pointer, .pointer], sigaltstack),
+        SyscallEntry(0, "restart_syscall", [], restartSyscall),
     ]
+
+    /// restart_syscall: the exit path rewound a call that returned
+    /// -ERESTART_RESTARTBLOCK onto this one; it goes on through the thread's restart
+    /// block, which is used once. Without one (do_no_restart_syscall): -EINTR.
+    static func restartSyscall(_ c: SyscallContext) -> Int32 {
+        guard let task = c.task, let go = task.restartBlock else { return Errno.EINTR.negated }
+        task.restartBlock = nil
+        return go(c)
+    }
 
     static func rtSigaction(_ c: SyscallContext) -> Int32 {
         let sig = c.arg(0)
@@ -80,7 +90,7 @@ public enum SignalSyscalls {
         guard signal <= 64 else { return Errno.EINVAL.negated }
         guard pid == c.process.pid || pid == 0 || pid == -1 || pid == -c.process.pgid else { return Errno.ESRCH.negated }
         if signal == 0 { return 0 }
-        if c.process.signals.isIgnored(signal) { return 0 }
+        if c.process.signals.isIgnored(signal) && c.process.signals.blocked & SignalState.bit(signal) == 0 { return 0 }
         c.process.signals.queue(signal, SigInfo(signo: signal, code: code, pid: UInt32(bitPattern: c.process.pid),
                                                 uid: c.process.uid))
         return 0
@@ -114,10 +124,14 @@ public enum SignalSyscalls {
             mask = UInt64(GuestLayout.u32(sc, 80)) | UInt64(extra) << 32
         }
         p.signals.blocked = mask & ~SignalState.unblockable
+        // restore_sigcontext: the whole `_fpstate` must be readable; none at all means
+        // the handler's FPU state is dropped (clear_used_math: a fresh FPU next).
         let fpstate = GuestLayout.u32(sc, 76)
         if fpstate != 0 {
-            guard let image = c.bytes(at: fpstate, count: 108) else { p.exitStatus = 11; return 0 }
-            p.cpu.fpu.load(fnsaveImage: image)
+            guard let image = c.bytes(at: fpstate, count: FPUFrame.size) else { p.exitStatus = 11; return 0 }
+            FPUFrame.restore(image, into: &p.cpu.fpu)
+        } else {
+            p.cpu.resetFPU()
         }
         if rt, let stack = c.bytes(at: frame &+ UInt32(SignalFrame.rtUC + SignalFrame.ucStack), count: 12) {
             // do_sigaltstack(&uc_stack): only a change the handler asked for takes effect.
@@ -127,6 +141,8 @@ public enum SignalSyscalls {
                 p.signals.altStack = (GuestLayout.u32(stack, 0), 0, GuestLayout.u32(stack, 8))
             }
         }
+        // A call interrupted before the handler is not continued after it.
+        c.task?.restartBlock = nil
         let restored = SignalFrame.restore(sc, over: UserRegisters(kernelRegs, cpu: p.cpu))
         p.store(restored, ptRegsAt: c.regsAddress)
         return Int32(bitPattern: restored.eax)

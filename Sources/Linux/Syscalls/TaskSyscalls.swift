@@ -50,19 +50,64 @@ public enum TaskSyscalls {
         }
     }
 
-    /// wait4: a zombie child's status (exit code << 8, or the signal) and its rusage;
-    /// 0 with WNOHANG while the matching children all live; sleeps otherwise.
+    /// What a wait finds in a child (wait_task_zombie, wait_task_stopped,
+    /// wait_task_continued): the first child, in the order they were made, with an exit,
+    /// or with a stop or continue not yet reported that the options ask for.
+    enum ChildEvent {
+        case exited(Process)
+        case stopped(Process, UInt32)
+        case continued(Process)
+
+        var child: Process {
+            switch self {
+            case .exited(let p), .stopped(let p, _), .continued(let p): return p
+            }
+        }
+    }
+
+    static func nextEvent(_ kids: [Process], options: UInt32) -> ChildEvent? {
+        for ch in kids {
+            if ch.isZombie {
+                if options & WEXITED != 0 { return .exited(ch) }
+            } else if options & WUNTRACED != 0, ch.stopped, let signal = ch.unreportedStop {
+                return .stopped(ch, signal)
+            } else if options & WCONTINUED != 0, ch.unreportedContinue {
+                return .continued(ch)
+            }
+        }
+        return nil
+    }
+
+    /// The event has been reported (not with WNOWAIT): a zombie is reaped, a stop or a
+    /// continue is reported once.
+    static func consume(_ event: ChildEvent, kernel k: Kernel) {
+        switch event {
+        case .exited(let z): k.reap(z)
+        case .stopped(let p, _): p.unreportedStop = nil
+        case .continued(let p): p.unreportedContinue = false
+        }
+    }
+
+    /// wait4: a child's status — exit code << 8 or the signal for an exit, 0x7f | signal
+    /// << 8 for a stop (WUNTRACED), 0xffff for a continue (WCONTINUED) — and its rusage;
+    /// 0 with WNOHANG while there is nothing to report; sleeps otherwise.
     static func wait(_ c: SyscallContext, pid: Int32, status: UInt32, options: UInt32, rusage: UInt32) -> Int32 {
         guard let k = c.kernel else { return Errno.ECHILD.negated }
         if options & ~(WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL | WCLONE) != 0 { return Errno.EINVAL.negated }
         let kids = children(c, matching: pid)
         if kids.isEmpty { return Errno.ECHILD.negated }
-        if let z = kids.first(where: { $0.isZombie }) {
-            let s = z.exitStatus ?? 0
+        if let event = nextEvent(kids, options: options | WEXITED) {
+            let ch = event.child
+            let s: Int32
+            switch event {
+            case .exited(let z): s = z.exitStatus ?? 0
+            case .stopped(_, let signal): s = Int32(signal) << 8 | 0x7f
+            case .continued: s = 0xffff
+            }
             if status != 0 && !c.setU32(UInt32(bitPattern: s), at: status) { return Errno.EFAULT.negated }
-            if rusage != 0 && !c.write(rusageBytes(z.cpuTime &+ z.childrenTime), to: rusage) { return Errno.EFAULT.negated }
-            k.reap(z)
-            return z.pid
+            if rusage != 0 && !c.write(rusageBytes(ch.cpuTime &+ ch.childrenTime), to: rusage) { return Errno.EFAULT.negated }
+            consume(event, kernel: k)
+            return ch.pid
         }
         if options & WNOHANG != 0 { return 0 }
         return c.block(Wait(queues: [c.process.childEvents]))
@@ -78,7 +123,8 @@ public enum TaskSyscalls {
     }
 
     /// waitid(idtype, id, infop, options, rusage): the same, reported as a SIGCHLD
-    /// siginfo; WNOWAIT leaves the zombie for a later wait.
+    /// siginfo (WEXITED, WSTOPPED, WCONTINUED say which events count); WNOWAIT leaves
+    /// the event for a later wait.
     static func waitid(_ c: SyscallContext) -> Int32 {
         guard let k = c.kernel else { return Errno.ECHILD.negated }
         let idtype = c.arg(0), id = c.int(1), infop = c.arg(2), options = c.arg(3), rusage = c.arg(4)
@@ -93,14 +139,24 @@ public enum TaskSyscalls {
         }
         let kids = children(c, matching: pid)
         if kids.isEmpty { return Errno.ECHILD.negated }
-        if options & WEXITED != 0, let z = kids.first(where: { $0.isZombie }) {
-            let s = z.exitStatus ?? 0
-            var info = SigInfo(signo: 17, code: s & 0x7f == 0 ? SigInfo.CLD_EXITED : SigInfo.CLD_KILLED,
-                               pid: UInt32(bitPattern: z.pid), uid: z.uid)
-            info.status = s & 0x7f == 0 ? (s >> 8) & 0xff : s & 0x7f
+        if let event = nextEvent(kids, options: options) {
+            let ch = event.child
+            var info = SigInfo(signo: Kernel.SIGCHLD, code: 0, pid: UInt32(bitPattern: ch.pid), uid: ch.uid)
+            switch event {
+            case .exited(let z):
+                let s = z.exitStatus ?? 0
+                info.code = s & 0x7f == 0 ? SigInfo.CLD_EXITED : SigInfo.CLD_KILLED
+                info.status = s & 0x7f == 0 ? (s >> 8) & 0xff : s & 0x7f
+            case .stopped(_, let signal):
+                info.code = SigInfo.CLD_STOPPED
+                info.status = Int32(signal)
+            case .continued:
+                info.code = SigInfo.CLD_CONTINUED
+                info.status = Int32(Kernel.SIGCONT)
+            }
             if infop != 0 && !c.write(info.bytes, to: infop) { return Errno.EFAULT.negated }
-            if rusage != 0 && !c.write(rusageBytes(z.cpuTime &+ z.childrenTime), to: rusage) { return Errno.EFAULT.negated }
-            if options & WNOWAIT == 0 { k.reap(z) }
+            if rusage != 0 && !c.write(rusageBytes(ch.cpuTime &+ ch.childrenTime), to: rusage) { return Errno.EFAULT.negated }
+            if options & WNOWAIT == 0 { consume(event, kernel: k) }
             return 0
         }
         if options & WNOHANG != 0 {

@@ -104,23 +104,32 @@ public enum TimeSyscalls {
             while nanosleep(&target, &rest) != 0 && errno == EINTR { target = rest }
             return 0
         }
-        // The task sleeps; the others run. A signal ends the sleep early with -EINTR
-        // and the time left (2.6's restart_block is not modelled).
+        // The task sleeps; the others run.
         let deadline = c.deadline(after: length)
-        let now = monotonicNow()
-        if now >= deadline { return 0 }
+        return sleep(c, until: deadline, remain: flags & 1 != 0 ? nil : remain, wide: wide)
+    }
+
+    /// The sleep itself, also what restart_syscall goes on with (hrtimer_nanosleep and
+    /// hrtimer_nanosleep_restart). A signal ends it early: an absolute sleep returns
+    /// -ERESTARTNOHAND (restarted as it was when no handler runs, -EINTR when one
+    /// does); a relative one writes the time left to `remain` and returns
+    /// -ERESTART_RESTARTBLOCK, with a restart block that sleeps on to the same expiry
+    /// (restart_syscall, when no handler runs) — a stop and continue does not cut the
+    /// sleep short.
+    static func sleep(_ c: SyscallContext, until deadline: UInt64, remain: UInt32?, wide: Bool) -> Int32 {
+        if monotonicNow() >= deadline { return 0 }
         return c.block(Wait(deadline: deadline, interrupted: nil, retry: {
             let t = monotonicNow()
             if t >= deadline { return 0 }
-            if let task = c.task, c.kernel?.hasDeliverableSignal(task) == true {
-                if remain != 0 && flags & 1 == 0 {
-                    let left = Int64(deadline - t)
-                    let ts = timespec(tv_sec: Int(left / 1_000_000_000), tv_nsec: Int(left % 1_000_000_000))
-                    _ = c.write(encode(ts, wide: wide), to: remain)
-                }
-                return Errno.EINTR.negated
+            guard let task = c.task, c.kernel?.hasDeliverableSignal(task) == true else { return nil }
+            guard let remain else { return Errno.ERESTARTNOHAND.negated }
+            if remain != 0 {
+                let left = Int64(deadline - t)
+                let ts = timespec(tv_sec: Int(left / 1_000_000_000), tv_nsec: Int(left % 1_000_000_000))
+                guard c.write(encode(ts, wide: wide), to: remain) else { return Errno.EFAULT.negated }
             }
-            return nil
+            task.restartBlock = { r in sleep(r, until: deadline, remain: remain, wide: wide) }
+            return Errno.ERESTART_RESTARTBLOCK.negated
         }))
     }
 

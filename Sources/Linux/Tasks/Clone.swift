@@ -48,6 +48,7 @@ extension Kernel {
             child = p.threads[0]
         }
         nextPid += 1
+        child.trap = parentTask.trap            // dup_task_struct copies the thread struct
         tasks.append(child)
         if flags & CloneFlags.parentSettid != 0 { _ = c.setU32(UInt32(bitPattern: tid), at: parentTid) }
         if flags & CloneFlags.childSettid != 0 {
@@ -140,6 +141,7 @@ extension Kernel {
         p.uid = parent.uid; p.gid = parent.gid; p.groups = parent.groups
         p.name = parent.name
         p.personality = parent.personality
+        p.dumpable = parent.dumpable
         p.signals = parent.signals
         p.signals.pending = 0
         p.signals.info = [SigInfo?](repeating: nil, count: 65)

@@ -21,6 +21,36 @@ enum Futex {
     static let privateFlag: UInt32 = 128, clockRealtime: UInt32 = 256
     static let bitsetMatchAny: UInt32 = 0xffff_ffff
 
+    /// futex_wait, and futex_wait_restart after a signal: sleeps on the word at `uaddr`
+    /// while it holds `expected`, until a wake that matches `bitset` or the deadline. A
+    /// signal ends the sleep: a timed one returns -ERESTART_RESTARTBLOCK with a restart
+    /// block that waits again to the same deadline (a stop and continue does not cut
+    /// it short), an untimed one -ERESTARTSYS.
+    static func sleep(_ c: SyscallContext, _ k: Kernel, _ t: Task, uaddr: UInt32, expected val: UInt32, bitset: UInt32,
+                      deadline: UInt64?) -> Int32 {
+        guard let word = c.u32(at: uaddr) else { return Errno.EFAULT.negated }
+        if word != val { return Errno.EAGAIN.negated }
+        let key = FutexKey(c.memory, uaddr)
+        k.futexWaiters[key, default: []].append(t)
+        t.futexKey = key
+        t.futexBitset = bitset
+        return c.block(Wait(deadline: deadline, interrupted: nil, retry: { [unowned k, unowned t] in
+            if t.futexKey == nil { return 0 }              // a waker took it off the queue
+            if let deadline, monotonicNow() >= deadline {
+                k.leaveFutex(t)
+                return Errno.ETIMEDOUT.negated
+            }
+            guard k.hasDeliverableSignal(t) else { return nil }
+            k.leaveFutex(t)
+            guard let deadline else { return Errno.ERESTARTSYS.negated }
+            t.restartBlock = { r in
+                guard let rk = r.kernel, let rt = r.task else { return Errno.EINTR.negated }
+                return sleep(r, rk, rt, uaddr: uaddr, expected: val, bitset: bitset, deadline: deadline)
+            }
+            return Errno.ERESTART_RESTARTBLOCK.negated
+        }))
+    }
+
     /// futex(uaddr, op, val, timeout or val2, uaddr2, val3); `wide` for futex_time64.
     static func call(_ c: SyscallContext, wide: Bool) -> Int32 {
         guard let k = c.kernel, let t = c.task else { return Errno.ENOSYS.negated }
@@ -33,7 +63,6 @@ enum Futex {
         case wait, waitBitset:
             let bitset = cmd == wait ? bitsetMatchAny : val3
             if bitset == 0 { return Errno.EINVAL.negated }
-            guard let word = c.u32(at: uaddr) else { return Errno.EFAULT.negated }
             var deadline: UInt64? = nil
             if c.arg(3) != 0 {
                 guard let (sec, nsec) = TimeSyscalls.decode(c, c.arg(3), wide: wide) else { return Errno.EFAULT.negated }
@@ -48,20 +77,7 @@ enum Futex {
                     deadline = UInt64(ns)
                 }
             }
-            if word != val { return Errno.EAGAIN.negated }
-            k.futexWaiters[key, default: []].append(t)
-            t.futexKey = key
-            t.futexBitset = bitset
-            return c.block(Wait(deadline: deadline,
-                                interrupted: deadline == nil ? Errno.ERESTARTSYS.negated : Errno.EINTR.negated,
-                                retry: { [unowned k, unowned t] in
-                if t.futexKey == nil { return 0 }              // a waker took it off the queue
-                if let deadline, monotonicNow() >= deadline {
-                    k.leaveFutex(t)
-                    return Errno.ETIMEDOUT.negated
-                }
-                return nil
-            }))
+            return sleep(c, k, t, uaddr: uaddr, expected: val, bitset: bitset, deadline: deadline)
         case wake, wakeBitset:
             let bitset = cmd == wake ? bitsetMatchAny : val3
             if bitset == 0 { return Errno.EINVAL.negated }

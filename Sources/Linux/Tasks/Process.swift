@@ -20,6 +20,8 @@ public final class Process {
     /// The comm name (prctl PR_SET_NAME, /proc/self/stat).
     public var name: String = ""
     public var personality: UInt32 = 0
+    /// prctl(PR_SET_DUMPABLE): whether a core would be written (Gate writes none).
+    public var dumpable: UInt32 = 1
     /// Signal dispositions, and the running thread's mask, pending set and alternate
     /// stack (the other threads keep theirs in their `Task`).
     public var signals = SignalState()
@@ -62,6 +64,12 @@ public final class Process {
     /// pending set): the first thread to unblock one takes it.
     var sharedPending: UInt64 = 0
     var sharedInfo: [UInt32: SigInfo] = [:]
+    /// Job control (Signals/JobControl.swift): stopped by a stop signal (no thread runs
+    /// until SIGCONT), the stop signal a WUNTRACED wait has not reported yet, and a
+    /// continue a WCONTINUED wait has not reported yet.
+    public internal(set) var stopped = false
+    var unreportedStop: UInt32? = nil
+    var unreportedContinue = false
     /// ITIMER_REAL / alarm: the next expiry (monotonic ns) and the reload interval.
     var realTimer: (deadline: UInt64, interval: UInt64)? = nil
     /// ITIMER_VIRTUAL and ITIMER_PROF, counted in retired guest instructions

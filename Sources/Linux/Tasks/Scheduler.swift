@@ -24,6 +24,7 @@ extension Kernel {
             }
             fireTimers()
             deliverHostSignals()
+            stopHostWithFirstProcess()
             guard let task = pickNext() else {
                 if waitForEvents() { continue }
                 // Every task sleeps and nothing can wake one: the guest deadlocked.
@@ -57,7 +58,8 @@ extension Kernel {
         task.sliceRemaining = options.slice
         task.yieldRequested = false
         let p = task.process
-        while task.state == .runnable && p.exitStatus == nil && !task.yieldRequested && task.sliceRemaining > 0 {
+        while task.state == .runnable && p.exitStatus == nil && !p.stopped && !task.yieldRequested
+                && task.sliceRemaining > 0 {
             let cpu = p.cpu
             let before = cpu.instructionCount
             let stop: StopReason
@@ -99,6 +101,7 @@ extension Kernel {
         for i in 0..<n {
             let k = (roundRobin + i) % n
             let t = tasks[k]
+            if t.process.stopped { continue }
             if t.state == .runnable || (t.state == .blocked && canResume(t, now: now)) {
                 roundRobin = k + 1
                 return t
@@ -129,7 +132,7 @@ extension Kernel {
     func pollBlocked(timeoutMS: Int32) -> Bool {
         var fds: [pollfd] = []
         var owners: [Task] = []
-        for t in tasks where t.state == .blocked {
+        for t in tasks where t.state == .blocked && !t.process.stopped {
             for (fd, events) in t.wait?.hostFDs ?? [] {
                 fds.append(pollfd(fd: fd, events: events, revents: 0))
                 owners.append(t)
@@ -150,7 +153,7 @@ extension Kernel {
     func waitForEvents() -> Bool {
         var next: UInt64? = nil
         var anyFD = false
-        for t in tasks where t.state == .blocked {
+        for t in tasks where t.state == .blocked && !t.process.stopped {
             if let d = t.wait?.deadline { next = min(next ?? d, d) }
             if !(t.wait?.hostFDs.isEmpty ?? true) { anyFD = true }
         }
@@ -265,20 +268,16 @@ extension Kernel {
     }
 
     /// A signal arrived for a task preempted in user mode (no system-call frame): build
-    /// the handler's frame from the live registers, or take the default action.
+    /// the handlers' frames from the live registers (each on top of the last, as the
+    /// return from an interrupt loops while signals are pending), or take the default
+    /// action.
     func deliverInterruptedSignal() {
         let p = process
-        guard let (signal, taken) = p.signals.dequeue() else { return }
-        var info = taken
-        p.timerSignalTaken(&info)
-        let action = p.signals.actions[Int(signal)]
-        if action.handler == SignalState.Action.ignore || action.handler == SignalState.Action.defaultHandler {
-            if !(p.signals.isIgnored(signal) || isStopSignal(signal)) { p.exitStatus = Int32(signal) }
-            updateSignalPending()
-            return
+        defer { updateSignalPending() }
+        while case .handler(let signal, let info, let action) = getSignal() {
+            var regs = UserRegisters(cpu: p.cpu)
+            guard setUpFrame(signal, info, action, &regs) else { return }
+            p.load(regs, into: p.cpu)
         }
-        var regs = UserRegisters(cpu: p.cpu)
-        if setUpFrame(signal, info, action, &regs, trap: nil) { p.load(regs, into: p.cpu) }
-        updateSignalPending()
     }
 }

@@ -31,6 +31,8 @@ public final class Task {
     var savedTLS: [UInt8]? = nil
     var savedSignals: ThreadSignals? = nil
 
+    /// The last trap that sent this thread a signal (Signals/Traps.swift).
+    public internal(set) var trap = TrapRecord()
     /// set_tid_address / CLONE_CHILD_CLEARTID: zeroed and futex-woken at exit.
     public var clearChildTid: UInt32 = 0
     public var robustList: UInt32 = 0
@@ -52,6 +54,14 @@ public final class Task {
     var blockedCall: (path: Kernel.EntryPath, number: UInt32, regsAddress: UInt32)? = nil
     /// execve replaced the address space during the current call: its CPU is another.
     var execed = false
+    /// thread_info.restart_block: how restart_syscall goes on with a call a signal
+    /// interrupted with -ERESTART_RESTARTBLOCK (a sleep's expiry and `rem`); nil is
+    /// do_no_restart_syscall (-EINTR). Every sigreturn clears it.
+    var restartBlock: ((SyscallContext) -> Int32)? = nil
+    /// A stop signal stopped the process while this thread was on its way out of the
+    /// kernel: when continued, the exit path goes through do_signal again (to take the
+    /// signals still pending and restart the interrupted call).
+    var signalPassAfterStop = false
     /// Instructions left in the current slice.
     var sliceRemaining = 0
     /// Asked to give up the CPU (sched_yield).

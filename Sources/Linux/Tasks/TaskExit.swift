@@ -6,6 +6,7 @@ extension Kernel {
     func exitThread(_ t: Task, status: Int32) {
         let p = t.process
         guard t.state != .dead else { return }
+        exitRobustList(t)
         // mm_release: the tid word is cleared and one waiter woken (pthread_join).
         if t.clearChildTid != 0 && p.threads.count > 1 {
             if p.memory.write(t.clearChildTid, GuestLayout.le32(0)) {
@@ -25,9 +26,11 @@ extension Kernel {
         finishProcess(p)
     }
 
-    /// Takes a dead task off the run queue and every wait queue.
+    /// Takes a dead task off the run queue and every wait queue, its robust futexes
+    /// released first.
     func retire(_ t: Task) {
         let p = t.process
+        exitRobustList(t)
         leaveFutex(t)
         if let w = t.wait { for q in w.queues { q.remove(t) } }
         t.wait = nil
@@ -47,6 +50,7 @@ extension Kernel {
     private func finishProcess(_ p: Process) {
         guard !p.isZombie else { return }
         p.isZombie = true
+        p.stopped = false
         p.files = FileTable()
         p.realTimer = nil
         p.virtualTimer = nil
@@ -56,12 +60,14 @@ extension Kernel {
         releaseVforkMemory(p)
         p.vforkDone?.wakeAll()
         p.vforkDone = nil
-        for c in p.children {
+        let children = p.children
+        for c in children {
             c.parent = nil
             c.parentPid = 1
             if c.isZombie { processes.removeValue(forKey: c.pid) }
         }
         p.children = []
+        hangUpOrphanedGroups(exiting: p, children: children)
         guard let parent = p.parent, !parent.isZombie else {
             if p !== initial { processes.removeValue(forKey: p.pid) }
             return

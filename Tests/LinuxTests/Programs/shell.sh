@@ -13,6 +13,8 @@ trap 'echo trapped USR1' USR1
 kill -USR1 $$
 sleep 10 & k=$!
 kill -TERM $k; wait $k; echo "killed: $?"
+sleep 0.3 & s=$!
+kill -STOP $s; kill -CONT $s; wait $s; echo "stopped, continued: $?"
 trap 'echo exiting' EXIT
 false || echo "or-list ok"
 for i in 1 2 3; do echo "n$i"; done | tac
