@@ -134,6 +134,29 @@ extension FPUState {
         return out
     }
 
+    /// The 512-byte image fxsave stores (Intel SDM vol. 2, FXSAVE): the environment with
+    /// the abridged tag, then ST(0)…ST(7) in 16-byte slots. The models have no SSE, so
+    /// MXCSR, its mask and the XMM registers are 0 (as Linux's init_fpu leaves them
+    /// without cpu_has_xmm). The fxsave instruction and FXSR signal frames both use it.
+    public var fxsaveImage: [UInt8] {
+        var out = [UInt8](repeating: 0, count: 512)
+        func put(_ o: Int, _ v: UInt64, _ n: Int) { for k in 0..<n { out[o + k] = UInt8(truncatingIfNeeded: v >> (8 * k)) } }
+        put(0, UInt64(cw), 2)
+        put(2, UInt64(statusWord), 2)
+        put(4, UInt64(abridgedTag), 1)
+        put(6, UInt64(fop & 0x7ff), 2)
+        put(8, UInt64(fip), 4)
+        put(12, UInt64(fcs), 4)
+        put(16, UInt64(fdp), 4)
+        put(20, UInt64(fds), 4)
+        for k in 0..<8 {
+            let r = st(k)
+            put(32 + 16 * k, r.sig, 8)
+            put(40 + 16 * k, UInt64(r.se), 2)
+        }
+        return out
+    }
+
     /// Loads a 108-byte fnsave image (frstor without the memory access); shorter input
     /// is ignored.
     public mutating func load(fnsaveImage b: [UInt8]) {

@@ -101,21 +101,14 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         if a & 15 != 0 { raise(Vector.generalProtection); return }
         if save {
             guard probeWrite(a, 512) else { return }
-            let fs = f.pointee
-            write32L(a, UInt32(fs.cw) | UInt32(fs.statusWord) << 16)
-            write32L(a &+ 4, UInt32(fs.abridgedTag) | UInt32(fs.fop & 0x7ff) << 16)
-            write32L(a &+ 8, fs.fip)
-            write32L(a &+ 12, UInt32(fs.fcs))
-            write32L(a &+ 16, fs.fdp)
-            write32L(a &+ 20, UInt32(fs.fds))
-            write32L(a &+ 24, 0)
-            write32L(a &+ 28, 0)
-            for k in 0..<8 {
-                let r = f.st(k)
-                let p = a &+ UInt32(32 + 16 * k)
-                write64L(p, r.sig)
-                write32L(p &+ 8, UInt32(r.se))
-                write32L(p &+ 12, 0)
+            // The header and the eight registers, word by word so that a write to
+            // decoded code still invalidates it; the XMM area, which the models do not
+            // have, is left as it was.
+            let image = f.pointee.fxsaveImage
+            for w in 0..<40 {
+                let v = UInt32(image[4 * w]) | UInt32(image[4 * w + 1]) << 8
+                    | UInt32(image[4 * w + 2]) << 16 | UInt32(image[4 * w + 3]) << 24
+                write32L(a &+ UInt32(4 * w), v)
             }
             return
         }

@@ -35,30 +35,9 @@ public enum FPUFrame {
             // fxsave image leaves 0 (fnsave would store 0xffff there).
             b.u32(24, UInt32(fpu.fds))
             b.u16(magicOffset, magicFXSR)
-            b.raw(fxsaveOffset, fxsaveImage(fpu))
+            b.raw(fxsaveOffset, fpu.fxsaveImage)   // as 2.6 keeps it in thread.i387.fxsave
         } else {
             b.u16(magicOffset, magicFNSAVE)
-        }
-        return b.bytes
-    }
-
-    /// The fxsave image of the task's FPU as 2.6 keeps it in `thread.i387.fxsave`
-    /// (Intel SDM vol. 2, FXSAVE): the models have no SSE, so MXCSR, its mask and the
-    /// XMM registers are 0, as init_fpu leaves them without cpu_has_xmm.
-    static func fxsaveImage(_ fpu: FPUState) -> [UInt8] {
-        var b = GuestLayout.Builder(size: fxsaveSize)
-        b.u16(0, fpu.cw)
-        b.u16(2, fpu.statusWord)
-        b.u8(4, fpu.abridgedTag)
-        b.u16(6, fpu.fop & 0x7ff)
-        b.u32(8, fpu.fip)
-        b.u32(12, UInt32(fpu.fcs))
-        b.u32(16, fpu.fdp)
-        b.u32(20, UInt32(fpu.fds))
-        for k in 0..<8 {
-            let r = fpu.st(k)
-            b.u64(32 + 16 * k, r.sig)
-            b.u16(40 + 16 * k, r.se)
         }
         return b.bytes
     }

@@ -89,8 +89,12 @@ public enum SignalWaitSyscalls {
         // alarm_setitimer on a 32-bit kernel: at most INT_MAX seconds.
         let seconds = UInt64(min(c.arg(0), UInt32(Int32.max)))
         p.realTimer = seconds == 0 ? nil : (now + seconds * 1_000_000_000, 0)
-        // Whole seconds, rounded up so that a pending alarm never reads as 0.
-        return Int32(truncatingIfNeeded: (left + 999_999_999) / 1_000_000_000)
+        // As alarm_setitimer rounds: to the nearest second, and a pending alarm never
+        // reads as 0. The result is an unsigned count (glibc's alarm returns it as one).
+        let usec = left % 1_000_000_000 / 1000
+        var old = left / 1_000_000_000
+        if (old == 0 && usec != 0) || usec >= 500_000 { old += 1 }
+        return Int32(truncatingIfNeeded: old)
     }
 
     /// getitimer's `struct itimerval` for ITIMER_REAL (0), ITIMER_VIRTUAL (1) or
