@@ -236,17 +236,11 @@ public final class CPU {
         i.pos = 0
         scratch.pointee = i
         UnsafeMutableRawPointer(scratch + 1).assumingMemoryBound(to: BlockTail.self).pointee = BlockTail(after: i, count: 1)
-        // The step is a chain of its own, spending from the budget of the `run` it may
-        // be part of (a budget of at least one, so its tail never mistakes it for spent).
-        let budget = s.pointee.budget
-        s.pointee.budget = max(budget, 1)
+        // A chain of its own, which its tail always ends; what it retires is spent from
+        // the budget of the `run` it may be part of, as a block's would be.
         s.pointee.chainBudget = s.pointee.budget
         let left = s.runChain(UnsafeRawPointer(scratch))
         s.settleRetired()
-        defer {
-            s.pointee.budget = budget &- (max(budget, 1) &- s.pointee.budget)
-            s.pointee.chainBudget = s.pointee.budget
-        }
         if s.pointee.serviced {
             s.pointee.serviced = false
             return .serviced

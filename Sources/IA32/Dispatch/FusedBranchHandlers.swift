@@ -181,14 +181,14 @@ func exec_cmpRIJg(_ s: State, _ i: Ins) -> Next {
 
 @_silgen_name("gate_exec_testRRJb") @inline(__always)
 func exec_testRRJb(_ s: State, _ i: Ins) -> Next {
-    let r = s.logic32(s.r32(Int(i.rm)) & s.r32(Int(i.reg)))
-    return s.leaveFusedBlock(i, taken: false)
+    _ = s.logic32(s.r32(Int(i.rm)) & s.r32(Int(i.reg)))
+    return s.leaveFusedBlock(i, taken: false)   // CF is 0 after test
 }
 
 @_silgen_name("gate_exec_testRRJae") @inline(__always)
 func exec_testRRJae(_ s: State, _ i: Ins) -> Next {
-    let r = s.logic32(s.r32(Int(i.rm)) & s.r32(Int(i.reg)))
-    return s.leaveFusedBlock(i, taken: true)
+    _ = s.logic32(s.r32(Int(i.rm)) & s.r32(Int(i.reg)))
+    return s.leaveFusedBlock(i, taken: true)   // CF is 0 after test
 }
 
 @_silgen_name("gate_exec_testRRJe") @inline(__always)
