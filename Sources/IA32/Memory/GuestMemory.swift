@@ -151,6 +151,16 @@ public final class GuestMemory {
         return true
     }
 
+    /// Writes one little-endian integer (a system call's result word) when `need` allows
+    /// it, without building an array for its bytes.
+    public func write<T: FixedWidthInteger>(_ addr: UInt32, value: T, need: UInt8 = PagePermission.userWrite) -> Bool {
+        let n = UInt32(MemoryLayout<T>.size)
+        guard check(addr, length: n, need: need) else { return false }
+        noteWrite(addr, length: n)
+        base.storeBytes(of: value.littleEndian, toByteOffset: Int(addr), as: T.self)
+        return true
+    }
+
     /// Writes ignoring permissions (the loader filling a read-only segment).
     public func poke(_ addr: UInt32, _ bytes: some Collection<UInt8>) {
         noteWrite(addr, length: UInt32(clamping: bytes.count))

@@ -296,11 +296,19 @@ public final class FileTable {
 /// Where a process's paths resolve: the root directory (a host directory; `--root`),
 /// the current directory (a guest path) and the umask.
 public struct FileSystemContext {
-    public var root: String
-    public var cwd: String { didSet { cwdComponents = PathResolver.components(cwd) } }
-    /// `cwd` split into components, kept for relative paths (resolved on every call
-    /// that takes one).
+    public var root: String { didSet { cwdHost = PathResolver.hostPath(root: root, cwdComponents) } }
+    public var cwd: String {
+        didSet {
+            cwdComponents = PathResolver.components(cwd)
+            cwdCanonical = PathResolver.join(cwdComponents)
+            cwdHost = PathResolver.hostPath(root: root, cwdComponents)
+        }
+    }
+    /// `cwd` split into components, joined again (canonical), and the host directory it
+    /// names, kept for relative paths (resolved on every call that takes one).
     public private(set) var cwdComponents: [String]
+    public private(set) var cwdCanonical: String
+    public private(set) var cwdHost: String
     public var umask: UInt32
     /// Serves /proc for this process; when nil, `FileSyscalls.procFS` does, and when
     /// both are nil /proc is the host directory under the root.
@@ -310,6 +318,8 @@ public struct FileSystemContext {
         self.root = root
         self.cwd = cwd
         self.cwdComponents = PathResolver.components(cwd)
+        self.cwdCanonical = PathResolver.join(cwdComponents)
+        self.cwdHost = PathResolver.hostPath(root: root, cwdComponents)
         self.umask = umask
     }
 }

@@ -210,17 +210,21 @@ public enum PathResolver {
         let utf8 = path.utf8
         guard utf8.count <= nameMax, !utf8.contains(UInt8(ascii: "/")), path != ".", path != "..",
               process.fs.cwdComponents.first != "proc" || procProvider(process) == nil else { return nil }
-        let host = hostPath(root: process.fs.root, process.fs.cwdComponents + [path])
+        let cwdHost = process.fs.cwdHost
+        let host = cwdHost == "/" ? "/" + path : cwdHost + "/" + path
         var st = HostFS.HostStat()
+        var exists = true
         if lstat(host, &st) != 0 {
             let e = Errno.current
             guard e == .ENOENT else { throw e }
-            return ResolvedPath(guestPath: join(process.fs.cwdComponents + [path]), hostPath: host, isProc: false,
-                                exists: false, trailingSlash: false, procKind: nil)
+            exists = false
+        } else if UInt32(st.st_mode) & 0o170000 == 0o120000 && followFinal {
+            return nil
         }
-        if UInt32(st.st_mode) & 0o170000 == 0o120000 && followFinal { return nil }
-        return ResolvedPath(guestPath: join(process.fs.cwdComponents + [path]), hostPath: host, isProc: false,
-                            exists: true, trailingSlash: false, procKind: nil)
+        let cwd = process.fs.cwdCanonical
+        let guest = cwd == "/" ? "/" + path : cwd + "/" + path
+        return ResolvedPath(guestPath: guest, hostPath: host, isProc: false, exists: exists, trailingSlash: false,
+                            procKind: nil)
     }
 
     /// The host path of an existing guest file, symlinks followed (execve, the

@@ -64,7 +64,12 @@ public struct SyscallContext {
 
     @discardableResult
     public func setU32(_ v: UInt32, at address: UInt32) -> Bool {
-        write(GuestLayout.le32(v), to: address)
+        memory.write(address, value: v)
+    }
+
+    @discardableResult
+    public func setU64(_ v: UInt64, at address: UInt32) -> Bool {
+        memory.write(address, value: v)
     }
 }
 

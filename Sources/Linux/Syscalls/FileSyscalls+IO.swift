@@ -294,7 +294,7 @@ extension FileSyscalls {
         let f = try ctx.file(0)
         let offset = Int64(bitPattern: UInt64(ctx.arg(1)) << 32 | UInt64(ctx.arg(2)))
         let r = try seek(f, offset, ctx.arg(4))
-        guard ctx.write(GuestLayout.le64(UInt64(bitPattern: r)), to: ctx.arg(3)) else { throw .EFAULT }
+        guard ctx.setU64(UInt64(bitPattern: r), at: ctx.arg(3)) else { throw .EFAULT }
         return 0
     }
 
