@@ -103,3 +103,41 @@ struct ThreadedDispatchTests {
         #expect(m[.eax] == 3)
     }
 }
+
+/// The halt service (`CPU.serviceHalts`): a `hlt` at CPL 0 runs the service in place;
+/// the CPU goes straight on when it says so and returns `.serviced` when it does not.
+struct HaltServiceTests {
+    /// Counts its calls in the UInt32 its context points to and asks to go on only the
+    /// first time.
+    static let service: CPU.HaltService = { context, _ in
+        let calls = context!.assumingMemoryBound(to: UInt32.self)
+        calls.pointee += 1
+        return calls.pointee == 1
+    }
+
+    @Test func theServiceRunsInPlaceAndCanHandTheCPUBack() {
+        let m = TestMachine()
+        m.cpu.cpl = 0
+        let calls = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+        defer { calls.deallocate() }
+        calls.pointee = 0
+        m.cpu.serviceHalts(HaltServiceTests.service, context: UnsafeMutableRawPointer(calls))
+        // hlt; add $1,%eax; hlt; add $2,%eax; int $0x80
+        m.memory.poke(TestMachine.code, [0xf4, 0x83, 0xc0, 0x01, 0xf4, 0x83, 0xc0, 0x02, 0xcd, 0x80])
+        m.cpu.eip = TestMachine.code
+        // The first hlt goes straight on; the second returns with EIP past it.
+        #expect(m.cpu.run() == .serviced)
+        #expect(calls.pointee == 2)
+        #expect(m[.eax] == 1)
+        #expect(m.cpu.eip == TestMachine.code + 5)
+        #expect(m.cpu.instructionCount == 3)
+        #expect(m.cpu.run() == .softwareInterrupt(0x80))
+        #expect(m[.eax] == 3)
+        #expect(m.cpu.instructionCount == 5)
+        // Without a service every hlt stops `run` with `.halted`.
+        m.cpu.serviceHalts(nil, context: nil)
+        m.cpu.eip = TestMachine.code
+        #expect(m.cpu.run() == .halted)
+        #expect(m.cpu.eip == TestMachine.code + 1)
+    }
+}
