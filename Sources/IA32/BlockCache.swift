@@ -107,7 +107,8 @@ public final class BlockCache: CodeWriteObserver {
         if poolUsed + BlockCache.maxBlockLength + 1 > BlockCache.poolCapacity || blockCount == BlockCache.blockCapacity {
             flush()
         }
-        var decoder = Decoder(memory: s.pointee.mem, permissions: s.pointee.perm, need: s.pointee.readNeed)
+        var decoder = Decoder(memory: s.pointee.mem, permissions: s.pointee.perm, need: s.pointee.readNeed,
+                              flatData: s.pointee.flatData)
         let first = poolUsed
         var e = eip
         var l = linear

@@ -110,7 +110,10 @@ public final class CPU {
         set { state.setCPL(newValue) }
     }
     public func segment(_ s: SegReg) -> SegmentCache { state.pointee.seg[s.rawValue] }
-    public func setSegment(_ s: SegReg, _ c: SegmentCache) { state.pointee.seg[s.rawValue] = c }
+    public func setSegment(_ s: SegReg, _ c: SegmentCache) {
+        state.pointee.seg[s.rawValue] = c
+        state.segmentsChanged(inInstruction: false)
+    }
 
     /// Loads a segment register through the GDT/LDT with the processor's checks.
     public func loadSegment(_ s: SegReg, selector: UInt16) -> PendingFault? {
@@ -136,6 +139,7 @@ public final class CPU {
         let cache = blocks
         s.pointee.budget = Int64(max(budget, 0))
         s.pointee.chainBudget = s.pointee.budget
+        if _slowPath(s.pointee.flushBlocks) { dropFlatBlocks() }
         // The tail the last chain left by, to link to the block that comes next.
         var from: UnsafeMutablePointer<BlockTail>? = nil
         var generation = cache.generation
@@ -193,6 +197,7 @@ public final class CPU {
     private func finishSlow(_ x: UnsafePointer<Instruction>) -> StopReason? {
         let s = state
         s.pointee.attention = false
+        if s.pointee.flushBlocks { dropFlatBlocks() }
         let start = x.pointee.next &- UInt32(x.pointee.length)
         // The instructions before it in its block, and itself unless it faulted.
         var n = Int(x.pointee.pos) + 1
@@ -220,6 +225,12 @@ public final class CPU {
         case .none:
             return nil
         }
+    }
+
+    /// DS, ES or SS stopped being flat: no block decoded in the flat forms may run.
+    private func dropFlatBlocks() {
+        state.pointee.flushBlocks = false
+        blocks.flush()
     }
 
     private func account(_ n: Int) {
@@ -256,7 +267,8 @@ public final class CPU {
 
     /// Decodes the instruction at `eip` without executing or caching it.
     public func decodeOne(at eip: UInt32) -> Instruction {
-        var d = Decoder(memory: state.pointee.mem, permissions: state.pointee.perm, need: state.pointee.readNeed)
+        var d = Decoder(memory: state.pointee.mem, permissions: state.pointee.perm, need: state.pointee.readNeed,
+                        flatData: state.pointee.flatData)
         return d.decode(eip: eip, linear: state.pointee.seg.regs.1.base &+ eip)
     }
 }

@@ -67,6 +67,12 @@ public struct CPUState {
     var haltContext: UnsafeMutableRawPointer? = nil
     /// Set when the halt service handled a `hlt` and `run` must return `.serviced`.
     var serviced: Bool = false
+    /// DS, ES and SS are flat (4 GiB, writable) with base 0, as Linux always has them:
+    /// blocks decoded while this holds use the handlers' flat forms, which look at no
+    /// segment (Dispatch/FlatHandlers.swift). Kept by `segmentsChanged`.
+    public internal(set) var flatData: Bool = true
+    /// Set when DS, ES or SS stopped being flat: the run loop drops every decoded block.
+    var flushBlocks: Bool = false
     /// Counts block-cache flushes: a `hlt` serviced in place goes on in its block only
     /// if the block is still there.
     var flushes: Int = 0
@@ -193,6 +199,24 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         pointee.retired &+= UInt64(bitPattern: n)
         pointee.budget &-= n
         pointee.chainBudget = pointee.budget
+    }
+
+    /// Whether DS, ES and SS are all flat, writable and based at 0.
+    var dataSegmentsFlat: Bool {
+        let es = pointee.seg.regs.0, ss = pointee.seg.regs.2, ds = pointee.seg.regs.3
+        return es.fast & ss.fast & ds.fast & SegmentCache.fastWrite != 0 && es.base | ss.base | ds.base == 0
+    }
+
+    /// After DS, ES or SS changed: blocks decoded in the flat forms cannot run once they
+    /// are not flat, so the run loop is asked to drop them (after this instruction when
+    /// `inInstruction`, at the next `run` otherwise).
+    func segmentsChanged(inInstruction: Bool = true) {
+        let flat = dataSegmentsFlat
+        if pointee.flatData && !flat {
+            pointee.flushBlocks = true
+            if inInstruction { needAttention() }
+        }
+        pointee.flatData = flat
     }
 
     @inline(__always) var esp: UInt32 {

@@ -16,6 +16,7 @@ extension CPU {
         let service = state.pointee.haltService, context = state.pointee.haltContext
         let flushes = state.pointee.flushes
         let budget = state.pointee.budget, chainBudget = state.pointee.chainBudget
+        let flatData = state.pointee.flatData, flushBlocks = state.pointee.flushBlocks
         state.pointee = saved
         state.pointee.mem = mem
         state.pointee.perm = perm
@@ -26,6 +27,11 @@ extension CPU {
         state.pointee.flushes = flushes
         state.pointee.budget = budget
         state.pointee.chainBudget = chainBudget
+        // The decoded blocks belong to this CPU: whether they may stay is judged against
+        // the flatness they were decoded under.
+        state.pointee.flatData = flatData
+        state.pointee.flushBlocks = flushBlocks
+        state.segmentsChanged(inInstruction: false)
         state.pointee.serviced = false
         // Nothing from the other context's instruction may still be pending here.
         state.pointee.fault = PendingFault()

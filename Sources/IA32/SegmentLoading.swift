@@ -55,6 +55,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             c.usable = false
             c.limit = 0
             pointee.seg[sreg] = c
+            segmentsChanged()
             return true
         }
         guard let d = fetchDescriptor(selector) else { return false }
@@ -66,6 +67,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         let memo = pointee.segmentMemo
         if memo.key == key && memo.low == d.low && memo.high == d.high {
             segmentCache(sreg).pointee = memo.cache
+            segmentsChanged()
             return true
         }
         let err = UInt32(selector & 0xfffc)
@@ -87,6 +89,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         markAccessed(selector, d)
         let cache = Self.cache(selector, d)
         pointee.seg[sreg] = cache
+        segmentsChanged()
         // As the descriptor now reads in memory (accessed bit set, if its page is
         // writable; if not, the next load misses and checks again).
         pointee.segmentMemo = SegmentLoadMemo(key: key, low: d.low, high: d.high | 0x100, cache: cache)

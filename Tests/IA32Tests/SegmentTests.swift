@@ -75,3 +75,63 @@ struct SegmentTests {
         #expect(d.dpl == 3 && d.present && d.isCodeOrData && !d.isCode && d.big)
     }
 }
+
+/// Blocks decoded while DS, ES and SS are flat use handlers that look at no segment
+/// (Dispatch/FlatHandlers.swift). Once a program makes one of them not flat, those blocks
+/// must go: the same code then has to see the new base and limit.
+struct FlatSegmentTests {
+    /// 1: mov (%esi),%eax; add %eax,%ebx; loop 1b; int $0x80 — with ESI at data.
+    static let sum: [UInt8] = [0x8b, 0x06, 0x01, 0xc3, 0xe2, 0xfa, 0xcd, 0x80]
+
+    @Test func codeDecodedFlatSeesALaterBaseAndLimit() {
+        let m = TestMachine()
+        // Entry 6: data at data+0x100, 32 bytes (byte-granular), for DS.
+        m.setDescriptor(6, SegmentDescriptor(base: TestMachine.data + 0x100, limit: 0x1f, type: 0x3, dpl: 3,
+                                             granular: false))
+        m.memory.store32(TestMachine.data, 1)
+        m.memory.store32(TestMachine.data + 0x100, 1000)
+        m.memory.poke(TestMachine.code + 0x40, FlatSegmentTests.sum)
+        // call the loop (flat DS); load DS with entry 6; call it again; then ESI past the limit.
+        // 0: mov $3,%ecx; mov $data,%esi; call 0x40; mov $0x33,%eax; mov %eax,%ds;
+        //    mov $3,%ecx; call 0x40 …
+        // The loop ends in int $0x80, so each part runs to it and the test steps on.
+        m[.ecx] = 3
+        m[.esi] = TestMachine.data
+        m.cpu.eip = TestMachine.code + 0x40
+        #expect(m.cpu.run() == .softwareInterrupt(0x80))
+        #expect(m[.ebx] == 3)
+        #expect(m.cpu.state.pointee.flatData)
+        #expect(m.cpu.loadSegment(.ds, selector: 0x33) == nil)
+        #expect(!m.cpu.state.pointee.flatData)
+        m[.ecx] = 3
+        m[.esi] = 0
+        m.cpu.eip = TestMachine.code + 0x40
+        #expect(m.cpu.run() == .softwareInterrupt(0x80))
+        #expect(m[.ebx] == 3 + 3000)
+        // Past the 32-byte limit: #GP, not a read of whatever lies there.
+        m[.ecx] = 1
+        m[.esi] = 0x20
+        m.cpu.eip = TestMachine.code + 0x40
+        guard case .exception(let f) = m.cpu.run() else { Issue.record("expected #GP"); return }
+        #expect(f.vector == Vector.generalProtection)
+    }
+
+    @Test func aSegmentLoadInsideABlockLeavesItsFlatCodeBehind() {
+        let m = TestMachine()
+        m.setDescriptor(6, SegmentDescriptor(base: TestMachine.data + 0x100, limit: 0xfffff, type: 0x3, dpl: 3))
+        m.memory.store32(TestMachine.data, 1)
+        m.memory.store32(TestMachine.data + 0x100, 7)
+        // One block: mov (%esi),%ebx; mov $0x33,%eax; mov %eax,%ds; mov (%esi),%ecx
+        m[.esi] = TestMachine.data
+        let stop = m.run([0x8b, 0x1e, 0xb8, 0x33, 0, 0, 0, 0x8e, 0xd8, 0x8b, 0x0e])
+        // The second load goes through the new base: data+0x100+data, where nothing is mapped.
+        #expect(stop == .exception(PendingFault(vector: Vector.pageFault, errorCode: 4,
+                                                address: 2 * TestMachine.data + 0x100)))
+        #expect(m.cpu.eip == TestMachine.code + 9)
+        #expect(m[.ebx] == 1)
+        m[.esi] = 0
+        m.cpu.eip = TestMachine.code + 9
+        _ = m.cpu.run()
+        #expect(m[.ecx] == 7)
+    }
+}

@@ -36,6 +36,6 @@ enum BranchFusion {
         default: return
         }
         compare.pointee.op = fused
-        compare.pointee.handler = HandlerTable.handler(fused)
+        compare.pointee.handler = HandlerTable.handler(for: compare.pointee)
     }
 }

@@ -6,6 +6,8 @@ public struct Decoder {
     let mem: UnsafeMutableRawPointer
     let perm: UnsafeMutablePointer<UInt8>
     let need: UInt8
+    /// DS, ES and SS are flat with base 0 (`CPUState.flatData`).
+    let flatData: Bool
 
     /// Linear address of the instruction's first byte and of the next byte to fetch.
     var start: UInt32 = 0
@@ -24,10 +26,12 @@ public struct Decoder {
 
     var i = Instruction()
 
-    public init(memory: UnsafeMutableRawPointer, permissions: UnsafeMutablePointer<UInt8>, need: UInt8) {
+    public init(memory: UnsafeMutableRawPointer, permissions: UnsafeMutablePointer<UInt8>, need: UInt8,
+                flatData: Bool = false) {
         mem = memory
         perm = permissions
         self.need = need
+        self.flatData = flatData
     }
 
     /// Decodes the instruction at `eip` (linear address `linear`).
@@ -108,7 +112,10 @@ public struct Decoder {
         if lock { i.bits |= Instruction.lockPrefix } else { specialize() }
         // A terminator's handler reads the block tail after it, so it must end its block.
         if i.op == .undefined || i.op.isTerminator { i.bits |= Instruction.endsBlock }
-        i.handler = HandlerTable.handler(i.op)
+        // DS, ES and SS flat with base 0 as the block is decoded: an operand in one of
+        // them (or none at all) takes the flat forms of the handlers.
+        if flatData && (!i.isMemory || i.seg == 0 || i.seg == 2 || i.seg == 3) { i.bits |= Instruction.flatOperand }
+        i.handler = HandlerTable.handler(for: i)
         return i
     }
 

@@ -58,7 +58,7 @@ enum FlagLiveness {
             let e = effect(of: block[k])
             if !live && e.writes != .none, let lean = block[k].op.withoutFlags {
                 block[k].op = lean
-                block[k].handler = HandlerTable.handler(lean)
+                block[k].handler = HandlerTable.handler(for: block[k])
             }
             // Live before it: read by it, observable at its fault, or passed through it.
             live = e.reads || e.mayFault || (live && e.writes != .all)

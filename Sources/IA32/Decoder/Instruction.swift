@@ -145,6 +145,9 @@ public struct Instruction: @unchecked Sendable {
     public static let lockPrefix: UInt8 = 1 << 2
     public static let endsBlock: UInt8 = 1 << 3
     public static let segmentOverride: UInt8 = 1 << 4
+    /// Decoded while DS, ES and SS were flat with base 0, with no memory operand or one in
+    /// DS, ES or SS: the handler may be the operation's flat form (Dispatch/FlatHandlers.swift).
+    public static let flatOperand: UInt8 = 1 << 5
 
     @inline(__always) public var isMemory: Bool { bits & Instruction.memoryOperand != 0 }
     @inline(__always) public var addr16: Bool { bits & Instruction.addressSize16 != 0 }

@@ -6,42 +6,42 @@ import IA32Dispatch
 /// The general bodies are the indexed forms' own.
 
 @_silgen_name("gate_exec_mov32RMB") @inline(__always)
-func exec_mov32RMB(_ s: State, _ i: Ins) -> Bool { loadRegister(s, i, 4, indexed: false) { $0 } }
+func exec_mov32RMB(_ s: State, _ i: Ins) -> Bool { loadRegister(s, i, seg: Int(i.seg), 4, indexed: false) { $0 } }
 @_silgen_name("gate_exec_slow_mov32RMB") @inline(__always)
 func slow_mov32RMB(_ s: State, _ i: Ins) -> Next { loadRegisterSlow(s, i, 4) { $0 } }
 
 @_silgen_name("gate_exec_movzx8M32B") @inline(__always)
-func exec_movzx8M32B(_ s: State, _ i: Ins) -> Bool { loadRegister(s, i, 1, indexed: false) { $0 } }
+func exec_movzx8M32B(_ s: State, _ i: Ins) -> Bool { loadRegister(s, i, seg: Int(i.seg), 1, indexed: false) { $0 } }
 @_silgen_name("gate_exec_slow_movzx8M32B") @inline(__always)
 func slow_movzx8M32B(_ s: State, _ i: Ins) -> Next { loadRegisterSlow(s, i, 1) { $0 } }
 
 @_silgen_name("gate_exec_mov32MRB") @inline(__always)
-func exec_mov32MRB(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, 4, s.r32(Int(i.reg)), indexed: false) }
+func exec_mov32MRB(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, seg: Int(i.seg), 4, s.r32(Int(i.reg)), indexed: false) }
 @_silgen_name("gate_exec_slow_mov32MRB") @inline(__always)
 func slow_mov32MRB(_ s: State, _ i: Ins) -> Next { slow_mov32MR(s, i) }
 
 @_silgen_name("gate_exec_mov8MRB") @inline(__always)
-func exec_mov8MRB(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, 1, s.r8(Int(i.reg)), indexed: false) }
+func exec_mov8MRB(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, seg: Int(i.seg), 1, s.r8(Int(i.reg)), indexed: false) }
 @_silgen_name("gate_exec_slow_mov8MRB") @inline(__always)
 func slow_mov8MRB(_ s: State, _ i: Ins) -> Next { slow_mov8MR(s, i) }
 
 @_silgen_name("gate_exec_mov8MIB") @inline(__always)
-func exec_mov8MIB(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, 1, i.imm, indexed: false) }
+func exec_mov8MIB(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, seg: Int(i.seg), 1, i.imm, indexed: false) }
 @_silgen_name("gate_exec_slow_mov8MIB") @inline(__always)
 func slow_mov8MIB(_ s: State, _ i: Ins) -> Next { slow_mov8MI(s, i) }
 
 @_silgen_name("gate_exec_cmp32RMB") @inline(__always)
-func exec_cmp32RMB(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, size: 4, indexed: false) { _ = s.sub32(s.r32(Int(i.reg)), $0) } }
+func exec_cmp32RMB(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: Int(i.seg), size: 4, indexed: false) { _ = s.sub32(s.r32(Int(i.reg)), $0) } }
 @_silgen_name("gate_exec_slow_cmp32RMB") @inline(__always)
 func slow_cmp32RMB(_ s: State, _ i: Ins) -> Next { slow_cmp32RM(s, i) }
 
 @_silgen_name("gate_exec_cmp32MIB") @inline(__always)
-func exec_cmp32MIB(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, size: 4, indexed: false) { _ = s.sub32($0, i.imm) } }
+func exec_cmp32MIB(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: Int(i.seg), size: 4, indexed: false) { _ = s.sub32($0, i.imm) } }
 @_silgen_name("gate_exec_slow_cmp32MIB") @inline(__always)
 func slow_cmp32MIB(_ s: State, _ i: Ins) -> Next { slow_cmp32MI(s, i) }
 
 @_silgen_name("gate_exec_cmp8MIB") @inline(__always)
-func exec_cmp8MIB(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, size: 1, indexed: false) { s.setFlags(.sub, 1, dst: $0, src: i.imm, res: ($0 &- i.imm) & 0xff) } }
+func exec_cmp8MIB(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: Int(i.seg), size: 1, indexed: false) { s.setFlags(.sub, 1, dst: $0, src: i.imm, res: ($0 &- i.imm) & 0xff) } }
 @_silgen_name("gate_exec_slow_cmp8MIB") @inline(__always)
 func slow_cmp8MIB(_ s: State, _ i: Ins) -> Next { slow_cmp8MI(s, i) }
 

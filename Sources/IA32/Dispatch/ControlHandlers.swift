@@ -79,8 +79,11 @@ func exec_jecxz(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: s.jecxzTa
 func exec_jmp(_ s: State, _ i: Ins) -> Next { s.leaveBlock(i, taken: true) }
 
 @_silgen_name("gate_exec_call") @inline(__always)
-func exec_call(_ s: State, _ i: Ins) -> Next {
-    guard i.size == 4 && s.fastPush32(i.next) else { return slowPath }
+func exec_call(_ s: State, _ i: Ins) -> Next { callDirect(s, i, flat: false) }
+
+@inline(__always)
+func callDirect(_ s: State, _ i: Ins, flat: Bool) -> Next {
+    guard i.size == 4 && s.fastPush32(i.next, flat: flat) else { return slowPath }
     return s.leaveBlock(i, taken: true)
 }
 @_silgen_name("gate_exec_slow_call") @inline(__always)
@@ -95,17 +98,20 @@ func slow_call(_ s: State, _ i: Ins) -> Next {
 extension UnsafeMutablePointer where Pointee == CPUState {
     /// A 32-bit r/m operand, if reading it cannot fault: the target of an indirect jmp
     /// or call, the value of push r/m.
-    @inline(__always) func fastTarget(_ i: Ins) -> UInt32? {
+    @inline(__always) func fastTarget(_ i: Ins, seg: Int) -> UInt32? {
         guard i.size == 4 else { return nil }
         if !i.isMemory { return r32(Int(i.rm)) }
-        guard !i.addr16, let p = hostRead(Int(i.seg), ea32(i), 4) else { return nil }
+        guard !i.addr16, let p = hostRead(seg, ea32(i), 4) else { return nil }
         return p.loadUnaligned(as: UInt32.self)
     }
 }
 
 @_silgen_name("gate_exec_jmpRM") @inline(__always)
-func exec_jmpRM(_ s: State, _ i: Ins) -> Next {
-    guard let target = s.fastTarget(i) else { return slowPath }
+func exec_jmpRM(_ s: State, _ i: Ins) -> Next { jumpIndirect(s, i, seg: Int(i.seg)) }
+
+@inline(__always)
+func jumpIndirect(_ s: State, _ i: Ins, seg: Int) -> Next {
+    guard let target = s.fastTarget(i, seg: seg) else { return slowPath }
     s.pointee.eip = target
     return s.leaveBlockDynamic(i)
 }
@@ -114,8 +120,11 @@ func slow_jmpRM(_ s: State, _ i: Ins) -> Next { s.jmpRM(i); return s.leaveAfter(
 
 /// call *r/m32: the target is read before the return address is pushed.
 @_silgen_name("gate_exec_callRM") @inline(__always)
-func exec_callRM(_ s: State, _ i: Ins) -> Next {
-    guard let target = s.fastTarget(i), s.fastPush32(i.next) else { return slowPath }
+func exec_callRM(_ s: State, _ i: Ins) -> Next { callIndirect(s, i, seg: Int(i.seg), flat: false) }
+
+@inline(__always)
+func callIndirect(_ s: State, _ i: Ins, seg: Int, flat: Bool) -> Next {
+    guard let target = s.fastTarget(i, seg: seg), s.fastPush32(i.next, flat: flat) else { return slowPath }
     s.pointee.eip = target
     return s.leaveBlockDynamic(i)
 }
@@ -127,8 +136,11 @@ func slow_callRM(_ s: State, _ i: Ins) -> Next {
 }
 
 @_silgen_name("gate_exec_ret") @inline(__always)
-func exec_ret(_ s: State, _ i: Ins) -> Next {
-    guard i.size == 4, let target = s.fastPop32() else { return slowPath }
+func exec_ret(_ s: State, _ i: Ins) -> Next { returnNear(s, i, flat: false) }
+
+@inline(__always)
+func returnNear(_ s: State, _ i: Ins, flat: Bool) -> Next {
+    guard i.size == 4, let target = s.fastPop32(flat: flat) else { return slowPath }
     s.pointee.eip = target
     return s.leaveBlockDynamic(i)
 }

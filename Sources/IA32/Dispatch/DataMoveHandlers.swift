@@ -20,8 +20,11 @@ func exec_movRegRM(_ s: State, _ i: Ins) -> Next {
 /// mov r/m, imm: split for a 32-bit memory destination (the commonest form that
 /// reaches this general op).
 @_silgen_name("gate_exec_movRMImm") @inline(__always)
-func exec_movRMImm(_ s: State, _ i: Ins) -> Bool {
-    guard i.size == 4, i.isMemory, !i.addr16, let p = s.hostWrite(Int(i.seg), s.ea32(i), 4) else { return false }
+func exec_movRMImm(_ s: State, _ i: Ins) -> Bool { storeImmediate32(s, i, seg: Int(i.seg)) }
+
+@inline(__always)
+func storeImmediate32(_ s: State, _ i: Ins, seg: Int) -> Bool {
+    guard i.size == 4, i.isMemory, !i.addr16, let p = s.hostWrite(seg, s.ea32(i), 4) else { return false }
     p.storeBytes(of: i.imm, as: UInt32.self)
     return true
 }
@@ -37,8 +40,8 @@ func exec_mov32RI(_ s: State, _ i: Ins) -> Next { s.setR32(Int(i.rm), i.imm); re
 /// A load of `size` bytes into a 32-bit register, extended by `extend`: fast when it
 /// cannot fault.
 @inline(__always)
-func loadRegister(_ s: State, _ i: Ins, _ size: UInt32, indexed: Bool = true, _ extend: (UInt32) -> UInt32) -> Bool {
-    guard let p = s.hostRead(Int(i.seg), s.ea32(i, indexed: indexed), size) else { return false }
+func loadRegister(_ s: State, _ i: Ins, seg: Int, _ size: UInt32, indexed: Bool = true, _ extend: (UInt32) -> UInt32) -> Bool {
+    guard let p = s.hostRead(seg, s.ea32(i, indexed: indexed), size) else { return false }
     let v = size == 4 ? p.loadUnaligned(as: UInt32.self)
         : (size == 2 ? UInt32(p.loadUnaligned(as: UInt16.self)) : UInt32(p.load(as: UInt8.self)))
     s.setR32(Int(i.reg), extend(v))
@@ -55,23 +58,23 @@ func loadRegisterSlow(_ s: State, _ i: Ins, _ size: Int, _ extend: (UInt32) -> U
 }
 
 @_silgen_name("gate_exec_mov32RM") @inline(__always)
-func exec_mov32RM(_ s: State, _ i: Ins) -> Bool { loadRegister(s, i, 4) { $0 } }
+func exec_mov32RM(_ s: State, _ i: Ins) -> Bool { loadRegister(s, i, seg: Int(i.seg), 4) { $0 } }
 @_silgen_name("gate_exec_slow_mov32RM") @inline(__always)
 func slow_mov32RM(_ s: State, _ i: Ins) -> Next { loadRegisterSlow(s, i, 4) { $0 } }
 
 @_silgen_name("gate_exec_movzx8M32") @inline(__always)
-func exec_movzx8M32(_ s: State, _ i: Ins) -> Bool { loadRegister(s, i, 1) { $0 } }
+func exec_movzx8M32(_ s: State, _ i: Ins) -> Bool { loadRegister(s, i, seg: Int(i.seg), 1) { $0 } }
 @_silgen_name("gate_exec_slow_movzx8M32") @inline(__always)
 func slow_movzx8M32(_ s: State, _ i: Ins) -> Next { loadRegisterSlow(s, i, 1) { $0 } }
 
 @_silgen_name("gate_exec_movzx16M32") @inline(__always)
-func exec_movzx16M32(_ s: State, _ i: Ins) -> Bool { loadRegister(s, i, 2) { $0 } }
+func exec_movzx16M32(_ s: State, _ i: Ins) -> Bool { loadRegister(s, i, seg: Int(i.seg), 2) { $0 } }
 @_silgen_name("gate_exec_slow_movzx16M32") @inline(__always)
 func slow_movzx16M32(_ s: State, _ i: Ins) -> Next { loadRegisterSlow(s, i, 2) { $0 } }
 
 @_silgen_name("gate_exec_movsx8M32") @inline(__always)
 func exec_movsx8M32(_ s: State, _ i: Ins) -> Bool {
-    loadRegister(s, i, 1) { UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: $0))) }
+    loadRegister(s, i, seg: Int(i.seg), 1) { UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: $0))) }
 }
 @_silgen_name("gate_exec_slow_movsx8M32") @inline(__always)
 func slow_movsx8M32(_ s: State, _ i: Ins) -> Next {
@@ -80,7 +83,7 @@ func slow_movsx8M32(_ s: State, _ i: Ins) -> Next {
 
 @_silgen_name("gate_exec_movsx16M32") @inline(__always)
 func exec_movsx16M32(_ s: State, _ i: Ins) -> Bool {
-    loadRegister(s, i, 2) { UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: $0))) }
+    loadRegister(s, i, seg: Int(i.seg), 2) { UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: $0))) }
 }
 @_silgen_name("gate_exec_slow_movsx16M32") @inline(__always)
 func slow_movsx16M32(_ s: State, _ i: Ins) -> Next {
@@ -89,14 +92,14 @@ func slow_movsx16M32(_ s: State, _ i: Ins) -> Next {
 
 /// A store of `size` bytes of `v`: fast when it cannot fault or touch decoded code.
 @inline(__always)
-func storeMemory(_ s: State, _ i: Ins, _ size: UInt32, _ v: UInt32, indexed: Bool = true) -> Bool {
-    guard let p = s.hostWrite(Int(i.seg), s.ea32(i, indexed: indexed), size) else { return false }
+func storeMemory(_ s: State, _ i: Ins, seg: Int, _ size: UInt32, _ v: UInt32, indexed: Bool = true) -> Bool {
+    guard let p = s.hostWrite(seg, s.ea32(i, indexed: indexed), size) else { return false }
     if size == 4 { p.storeBytes(of: v, as: UInt32.self) } else { p.storeBytes(of: UInt8(truncatingIfNeeded: v), as: UInt8.self) }
     return true
 }
 
 @_silgen_name("gate_exec_mov32MR") @inline(__always)
-func exec_mov32MR(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, 4, s.r32(Int(i.reg))) }
+func exec_mov32MR(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, seg: Int(i.seg), 4, s.r32(Int(i.reg))) }
 @_silgen_name("gate_exec_slow_mov32MR") @inline(__always)
 func slow_mov32MR(_ s: State, _ i: Ins) -> Next {
     s.write(Int(i.seg), s.ea(i), 4, s.r32(Int(i.reg)))
@@ -104,7 +107,7 @@ func slow_mov32MR(_ s: State, _ i: Ins) -> Next {
 }
 
 @_silgen_name("gate_exec_mov8MR") @inline(__always)
-func exec_mov8MR(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, 1, s.r8(Int(i.reg))) }
+func exec_mov8MR(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, seg: Int(i.seg), 1, s.r8(Int(i.reg))) }
 @_silgen_name("gate_exec_slow_mov8MR") @inline(__always)
 func slow_mov8MR(_ s: State, _ i: Ins) -> Next {
     s.write(Int(i.seg), s.ea(i), 1, s.r8(Int(i.reg)))
@@ -112,7 +115,7 @@ func slow_mov8MR(_ s: State, _ i: Ins) -> Next {
 }
 
 @_silgen_name("gate_exec_mov8MI") @inline(__always)
-func exec_mov8MI(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, 1, i.imm) }
+func exec_mov8MI(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, seg: Int(i.seg), 1, i.imm) }
 @_silgen_name("gate_exec_slow_mov8MI") @inline(__always)
 func slow_mov8MI(_ s: State, _ i: Ins) -> Next {
     s.write(Int(i.seg), s.ea(i), 1, i.imm)
@@ -120,8 +123,11 @@ func slow_mov8MI(_ s: State, _ i: Ins) -> Next {
 }
 
 @_silgen_name("gate_exec_mov8RM") @inline(__always)
-func exec_mov8RM(_ s: State, _ i: Ins) -> Bool {
-    guard let p = s.hostRead(Int(i.seg), s.ea32(i), 1) else { return false }
+func exec_mov8RM(_ s: State, _ i: Ins) -> Bool { loadByteRegister(s, i, seg: Int(i.seg)) }
+
+@inline(__always)
+func loadByteRegister(_ s: State, _ i: Ins, seg: Int) -> Bool {
+    guard let p = s.hostRead(seg, s.ea32(i), 1) else { return false }
     s.setR8(Int(i.reg), UInt32(p.load(as: UInt8.self)))
     return true
 }

@@ -7,6 +7,11 @@
 /// instead (GATE_SLOW); other fast bodies return false.
 let slowPath = UnsafeRawPointer(bitPattern: 1)
 
+/// The segment argument of the fast paths in the flat forms of the handlers
+/// (Dispatch/FlatHandlers.swift): DS, ES and SS were flat with base 0 when the block was
+/// decoded and still are (`CPUState.flatData`), so the segment needs no look at all.
+let flatSegment = -1
+
 extension UnsafeMutablePointer where Pointee == CPUState {
     /// The effective address of a memory operand with 32-bit addressing: the decoder
     /// gives the specialised forms no 0x67 operands (Decoder/Specialization.swift).
@@ -20,13 +25,20 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         indexed ? ea32(i) : i.disp &+ r32(Int(i.base))
     }
 
+    /// The linear address of offset `ea` in segment `seg` if the segment lets `kind`
+    /// (`SegmentCache.fastRead` or `fastWrite`) through unchecked; always for `flatSegment`.
+    @inline(__always) func fastLinear(_ seg: Int, _ ea: UInt32, _ kind: UInt8) -> UInt32? {
+        if seg == flatSegment { return ea }
+        let c = segmentCache(seg)
+        guard c.pointee.fast & kind != 0 else { return nil }
+        return c.pointee.base &+ ea
+    }
+
     /// Where `size` bytes at offset `ea` of segment `seg` may be read: a flat segment
     /// (a 4 GiB limit cannot be exceeded) and one readable page.
     @inline(__always) func hostRead(_ seg: Int, _ ea: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
-        let c = segmentCache(seg)
-        let a = c.pointee.base &+ ea
         let need = pointee.readNeed
-        guard c.pointee.fast & SegmentCache.fastRead != 0, pointee.perm[Int(a &>> 12)] & need == need,
+        guard let a = fastLinear(seg, ea, SegmentCache.fastRead), pointee.perm[Int(a &>> 12)] & need == need,
               a & 0xfff <= 0x1000 &- size else { return nil }
         return pointee.mem + Int(a)
     }
@@ -34,24 +46,29 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     /// Where `size` bytes at offset `ea` of segment `seg` may be written: a flat writable
     /// data segment and one writable page that holds no decoded code.
     @inline(__always) func hostWrite(_ seg: Int, _ ea: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
-        let c = segmentCache(seg)
-        let a = c.pointee.base &+ ea
         let need = pointee.writeNeed
-        guard c.pointee.fast & SegmentCache.fastWrite != 0,
+        guard let a = fastLinear(seg, ea, SegmentCache.fastWrite),
               pointee.perm[Int(a &>> 12)] & pointee.writeMask == need,
               a & 0xfff <= 0x1000 &- size else { return nil }
         return pointee.mem + Int(a)
     }
 
+    /// The segment a stack access goes through: SS, or `flatSegment` in the flat forms.
+    @inline(__always) func stackSegment(flat: Bool) -> Int { flat ? flatSegment : SegReg.ss.rawValue }
+
     /// Where a push of `size` bytes to `sp` may write. SS always holds a writable data
     /// segment (loading anything else into it faults), so only its limit is checked.
-    @inline(__always) func hostStackWrite(_ sp: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
-        let c = segmentCache(SegReg.ss.rawValue)
-        let a = c.pointee.base &+ sp
+    @inline(__always) func hostStackWrite(_ sp: UInt32, _ size: UInt32, flat: Bool) -> UnsafeMutableRawPointer? {
+        let a: UInt32
+        if flat {
+            a = sp
+        } else {
+            let c = segmentCache(SegReg.ss.rawValue)
+            guard c.pointee.limit == 0xffff_ffff else { return nil }
+            a = c.pointee.base &+ sp
+        }
         let need = pointee.writeNeed
-        guard c.pointee.limit == 0xffff_ffff,
-              pointee.perm[Int(a &>> 12)] & pointee.writeMask == need,
-              a & 0xfff <= 0x1000 &- size else { return nil }
+        guard pointee.perm[Int(a &>> 12)] & pointee.writeMask == need, a & 0xfff <= 0x1000 &- size else { return nil }
         return pointee.mem + Int(a)
     }
 
@@ -71,6 +88,9 @@ extension UnsafeMutablePointer where Pointee == CPUState {
               pointee.mem.loadUnaligned(fromByteOffset: Int(a &+ 4), as: UInt32.self) == pointee.segmentMemo.high
         else { return false }
         segmentCache(sreg).pointee = pointee.segmentMemo.cache
+        // The memo is of the last checked load: usually flat, but it need not be.
+        if _slowPath(pointee.segmentMemo.cache.fast & SegmentCache.fastWrite == 0
+                     || pointee.segmentMemo.cache.base != 0) { segmentsChanged() }
         return true
     }
 }

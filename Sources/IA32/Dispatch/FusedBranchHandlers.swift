@@ -255,8 +255,8 @@ func exec_testRRJg(_ s: State, _ i: Ins) -> Next {
 
 /// `cmp $imm, mem` and a je (`zero`) or jne: fast when the read cannot fault.
 @inline(__always)
-func fusedMemoryCompare(_ s: State, _ i: Ins, size: UInt32, indexed: Bool, jumpIfZero: Bool) -> Next {
-    guard let p = s.hostRead(Int(i.seg), s.ea32(i, indexed: indexed), size) else { return slowPath }
+func fusedMemoryCompare(_ s: State, _ i: Ins, seg: Int, size: UInt32, indexed: Bool, jumpIfZero: Bool) -> Next {
+    guard let p = s.hostRead(seg, s.ea32(i, indexed: indexed), size) else { return slowPath }
     let d = size == 1 ? UInt32(p.load(as: UInt8.self)) : p.loadUnaligned(as: UInt32.self)
     return compareAndLeave(s, i, d, size: size, jumpIfZero: jumpIfZero)
 }
@@ -277,42 +277,42 @@ func compareAndLeave(_ s: State, _ i: Ins, _ d: UInt32, size: UInt32, jumpIfZero
 }
 
 @_silgen_name("gate_exec_cmp8MIJe") @inline(__always)
-func exec_cmp8MIJe(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, size: 1, indexed: true, jumpIfZero: true) }
+func exec_cmp8MIJe(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, seg: Int(i.seg), size: 1, indexed: true, jumpIfZero: true) }
 @_silgen_name("gate_exec_slow_cmp8MIJe") @inline(__always)
 func slow_cmp8MIJe(_ s: State, _ i: Ins) -> Next { fusedMemoryCompareSlow(s, i, size: 1, jumpIfZero: true) }
 
 @_silgen_name("gate_exec_cmp8MIJne") @inline(__always)
-func exec_cmp8MIJne(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, size: 1, indexed: true, jumpIfZero: false) }
+func exec_cmp8MIJne(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, seg: Int(i.seg), size: 1, indexed: true, jumpIfZero: false) }
 @_silgen_name("gate_exec_slow_cmp8MIJne") @inline(__always)
 func slow_cmp8MIJne(_ s: State, _ i: Ins) -> Next { fusedMemoryCompareSlow(s, i, size: 1, jumpIfZero: false) }
 
 @_silgen_name("gate_exec_cmp8MIBJe") @inline(__always)
-func exec_cmp8MIBJe(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, size: 1, indexed: false, jumpIfZero: true) }
+func exec_cmp8MIBJe(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, seg: Int(i.seg), size: 1, indexed: false, jumpIfZero: true) }
 @_silgen_name("gate_exec_slow_cmp8MIBJe") @inline(__always)
 func slow_cmp8MIBJe(_ s: State, _ i: Ins) -> Next { fusedMemoryCompareSlow(s, i, size: 1, jumpIfZero: true) }
 
 @_silgen_name("gate_exec_cmp8MIBJne") @inline(__always)
-func exec_cmp8MIBJne(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, size: 1, indexed: false, jumpIfZero: false) }
+func exec_cmp8MIBJne(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, seg: Int(i.seg), size: 1, indexed: false, jumpIfZero: false) }
 @_silgen_name("gate_exec_slow_cmp8MIBJne") @inline(__always)
 func slow_cmp8MIBJne(_ s: State, _ i: Ins) -> Next { fusedMemoryCompareSlow(s, i, size: 1, jumpIfZero: false) }
 
 @_silgen_name("gate_exec_cmp32MIJe") @inline(__always)
-func exec_cmp32MIJe(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, size: 4, indexed: true, jumpIfZero: true) }
+func exec_cmp32MIJe(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, seg: Int(i.seg), size: 4, indexed: true, jumpIfZero: true) }
 @_silgen_name("gate_exec_slow_cmp32MIJe") @inline(__always)
 func slow_cmp32MIJe(_ s: State, _ i: Ins) -> Next { fusedMemoryCompareSlow(s, i, size: 4, jumpIfZero: true) }
 
 @_silgen_name("gate_exec_cmp32MIJne") @inline(__always)
-func exec_cmp32MIJne(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, size: 4, indexed: true, jumpIfZero: false) }
+func exec_cmp32MIJne(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, seg: Int(i.seg), size: 4, indexed: true, jumpIfZero: false) }
 @_silgen_name("gate_exec_slow_cmp32MIJne") @inline(__always)
 func slow_cmp32MIJne(_ s: State, _ i: Ins) -> Next { fusedMemoryCompareSlow(s, i, size: 4, jumpIfZero: false) }
 
 @_silgen_name("gate_exec_cmp32MIBJe") @inline(__always)
-func exec_cmp32MIBJe(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, size: 4, indexed: false, jumpIfZero: true) }
+func exec_cmp32MIBJe(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, seg: Int(i.seg), size: 4, indexed: false, jumpIfZero: true) }
 @_silgen_name("gate_exec_slow_cmp32MIBJe") @inline(__always)
 func slow_cmp32MIBJe(_ s: State, _ i: Ins) -> Next { fusedMemoryCompareSlow(s, i, size: 4, jumpIfZero: true) }
 
 @_silgen_name("gate_exec_cmp32MIBJne") @inline(__always)
-func exec_cmp32MIBJne(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, size: 4, indexed: false, jumpIfZero: false) }
+func exec_cmp32MIBJne(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, seg: Int(i.seg), size: 4, indexed: false, jumpIfZero: false) }
 @_silgen_name("gate_exec_slow_cmp32MIBJne") @inline(__always)
 func slow_cmp32MIBJne(_ s: State, _ i: Ins) -> Next { fusedMemoryCompareSlow(s, i, size: 4, jumpIfZero: false) }
 

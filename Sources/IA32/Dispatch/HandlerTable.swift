@@ -40,6 +40,21 @@ enum HandlerTable {
         return t
     }()
 
+    /// The flat forms (Dispatch/FlatHandlers.swift), by `Op.rawValue`; nil where an
+    /// operation has none.
+    static let flatTable: UnsafeMutablePointer<UnsafeRawPointer?> = {
+        let t = UnsafeMutablePointer<UnsafeRawPointer?>.allocate(capacity: Op.allCases.count)
+        for op in Op.allCases { t[Int(op.rawValue)] = flatShim(op).map { unsafeBitCast($0, to: UnsafeRawPointer.self) } }
+        return t
+    }()
+
+    /// The handler for `i`: its operation's flat form when the decoder marked the operand
+    /// flat (`Instruction.flatOperand`) and there is one.
+    @inline(__always) static func handler(for i: Instruction) -> UnsafeRawPointer {
+        if i.bits & Instruction.flatOperand != 0, let h = flatTable[Int(i.op.rawValue)] { return h }
+        return table[Int(i.op.rawValue)]
+    }
+
     static let blockTail = handler(.blockTail)
     static let invalidBlock = handler(.invalidBlock)
 

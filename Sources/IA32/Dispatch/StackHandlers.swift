@@ -16,33 +16,36 @@ func exec_popReg(_ s: State, _ i: Ins) -> Next {
 
 extension UnsafeMutablePointer where Pointee == CPUState {
     /// A 32-bit push that cannot fault or touch decoded code; false leaves it undone.
-    @inline(__always) func fastPush32(_ v: UInt32) -> Bool {
+    @inline(__always) func fastPush32(_ v: UInt32, flat: Bool) -> Bool {
         let sp = esp &- 4
-        guard let p = hostStackWrite(sp, 4) else { return false }
+        guard let p = hostStackWrite(sp, 4, flat: flat) else { return false }
         p.storeBytes(of: v, as: UInt32.self)
         esp = sp
         return true
     }
 
     /// A 32-bit pop that cannot fault, or nil.
-    @inline(__always) func fastPop32() -> UInt32? {
+    @inline(__always) func fastPop32(flat: Bool) -> UInt32? {
         let sp = esp
-        guard let p = hostRead(SegReg.ss.rawValue, sp, 4) else { return nil }
+        guard let p = hostRead(stackSegment(flat: flat), sp, 4) else { return nil }
         esp = sp &+ 4
         return p.loadUnaligned(as: UInt32.self)
     }
 }
 
 @_silgen_name("gate_exec_push32R") @inline(__always)
-func exec_push32R(_ s: State, _ i: Ins) -> Bool { s.fastPush32(s.r32(Int(i.reg))) }
+func exec_push32R(_ s: State, _ i: Ins) -> Bool { s.fastPush32(s.r32(Int(i.reg)), flat: false) }
 @_silgen_name("gate_exec_slow_push32R") @inline(__always)
 func slow_push32R(_ s: State, _ i: Ins) -> Next { s.push32(s.r32(Int(i.reg))); return s.proceed(i) }
 
 /// pop %r32. ESP moves before the register is written: `pop %esp` loads the popped
 /// value, not the incremented pointer.
 @_silgen_name("gate_exec_pop32R") @inline(__always)
-func exec_pop32R(_ s: State, _ i: Ins) -> Bool {
-    guard let v = s.fastPop32() else { return false }
+func exec_pop32R(_ s: State, _ i: Ins) -> Bool { popRegister(s, i, flat: false) }
+
+@inline(__always)
+func popRegister(_ s: State, _ i: Ins, flat: Bool) -> Bool {
+    guard let v = s.fastPop32(flat: flat) else { return false }
     s.setR32(Int(i.reg), v)
     return true
 }
@@ -56,15 +59,18 @@ func slow_pop32R(_ s: State, _ i: Ins) -> Next {
 }
 
 @_silgen_name("gate_exec_pushImm") @inline(__always)
-func exec_pushImm(_ s: State, _ i: Ins) -> Bool { i.size == 4 && s.fastPush32(i.imm) }
+func exec_pushImm(_ s: State, _ i: Ins) -> Bool { i.size == 4 && s.fastPush32(i.imm, flat: false) }
 @_silgen_name("gate_exec_slow_pushImm") @inline(__always)
 func slow_pushImm(_ s: State, _ i: Ins) -> Next { s.push(i.imm, i.sz); return s.proceed(i) }
 
 /// push r/m32: the operand is read before ESP moves (`push (%esp)` pushes the old top).
 @_silgen_name("gate_exec_pushRM") @inline(__always)
-func exec_pushRM(_ s: State, _ i: Ins) -> Bool {
-    guard let v = s.fastTarget(i) else { return false }
-    return s.fastPush32(v)
+func exec_pushRM(_ s: State, _ i: Ins) -> Bool { pushOperand(s, i, seg: Int(i.seg), flat: false) }
+
+@inline(__always)
+func pushOperand(_ s: State, _ i: Ins, seg: Int, flat: Bool) -> Bool {
+    guard let v = s.fastTarget(i, seg: seg) else { return false }
+    return s.fastPush32(v, flat: flat)
 }
 @_silgen_name("gate_exec_slow_pushRM") @inline(__always)
 func slow_pushRM(_ s: State, _ i: Ins) -> Next {
@@ -82,7 +88,7 @@ func exec_popRM(_ s: State, _ i: Ins) -> Next { s.popRM(i); return s.proceed(i) 
 @_silgen_name("gate_exec_pushSreg") @inline(__always)
 func exec_pushSreg(_ s: State, _ i: Ins) -> Bool {
     let sp = s.esp &- 4
-    guard i.size == 4, let p = s.hostStackWrite(sp, 4) else { return false }
+    guard i.size == 4, let p = s.hostStackWrite(sp, 4, flat: false) else { return false }
     p.storeBytes(of: s.segmentCache(Int(i.reg)).pointee.selector, as: UInt16.self)
     s.esp = sp
     return true

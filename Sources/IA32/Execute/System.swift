@@ -123,6 +123,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
                     pointee.seg[s.rawValue] = null
                 }
             }
+            segmentsChanged()
         } else {
             esp = esp &+ UInt32(3 * size)
         }
@@ -141,6 +142,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         setEFLAGS(f)
         pointee.seg.regs.1 = SegmentCache(selector: cs & 0xfffc, base: 0, limit: 0xffff_ffff, dpl: 0, type: 0xb)
         pointee.seg.regs.2 = SegmentCache(selector: (cs & 0xfffc) &+ 8, base: 0, limit: 0xffff_ffff, dpl: 0, type: 0x3)
+        segmentsChanged()
         setCPL(0)
         esp = pointee.msr.sysenterESP
         pointee.eip = pointee.msr.sysenterEIP
@@ -154,6 +156,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         if cs & 0xfffc == 0 || pointee.cpl != 0 { raise(Vector.generalProtection); return }
         pointee.seg.regs.1 = SegmentCache(selector: (cs &+ 16) | 3, base: 0, limit: 0xffff_ffff, dpl: 3, type: 0xb)
         pointee.seg.regs.2 = SegmentCache(selector: (cs &+ 24) | 3, base: 0, limit: 0xffff_ffff, dpl: 3, type: 0x3)
+        segmentsChanged()
         setCPL(3)
         pointee.eip = r32(Reg.edx.rawValue)
         esp = r32(Reg.ecx.rawValue)

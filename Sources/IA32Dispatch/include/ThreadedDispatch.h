@@ -56,18 +56,17 @@ typedef const void *(*gate_handler)(void *s, const void *i);
         __attribute__((musttail)) return GATE_NEXT_HANDLER(n)(s, n);                            \
     }
 
-/// Defines `gate_tc_NAME` for an operation with a fast body `gate_exec_NAME`, which has
-/// no calls in it (so its shim saves no registers), and a general body
-/// `gate_exec_slow_NAME`. The fast body returns false when it cannot finish (a segment
-/// that is not flat, a page it may not touch, an access across pages…): the general
-/// body then runs the instruction from the start. Otherwise the next instruction follows.
-#define GATE_SPLIT_HANDLER(name)                                                          \
-    GATE_SLOW_SHIM(name)                                                                  \
-    static inline const void *gate_tc_##name(void *s, const void *i) {                   \
-        __attribute__((swiftcall)) _Bool gate_exec_##name(void *s, const void *i);       \
+/// A fast shim `shim` around the fast body `body` of an operation whose general shim is
+/// `slow`: the body has no calls in it (so the shim saves no registers) and returns false
+/// when it cannot finish (a segment that is not flat, a page it may not touch, an access
+/// across pages…); the general body then runs the instruction from the start. Otherwise
+/// the next instruction follows.
+#define GATE_FAST_SHIM(shim, body, slow)                                                  \
+    static inline const void *shim(void *s, const void *i) {                             \
+        __attribute__((swiftcall)) _Bool body(void *s, const void *i);                   \
         _Bool done;                                                                       \
-        GATE_INLINE_CALL done = gate_exec_##name(s, i);                                   \
-        if (__builtin_expect(!done, 0)) __attribute__((musttail)) return gate_tc_slow_##name(s, i); \
+        GATE_INLINE_CALL done = body(s, i);                                               \
+        if (__builtin_expect(!done, 0)) __attribute__((musttail)) return slow(s, i);      \
         const void *n = (const char *)i + GATE_INSTRUCTION_SIZE;                          \
         __attribute__((musttail)) return GATE_NEXT_HANDLER(n)(s, n);                      \
     }
@@ -75,18 +74,29 @@ typedef const void *(*gate_handler)(void *s, const void *i);
 /// The same for a terminator, whose fast body returns where to go (null: the run loop)
 /// or GATE_SLOW for the general body.
 #define GATE_SLOW ((const void *)1)
-#define GATE_SPLIT_TERMINATOR(name)                                                       \
-    GATE_SLOW_SHIM(name)                                                                  \
-    static inline const void *gate_tc_##name(void *s, const void *i) {                   \
-        __attribute__((swiftcall)) const void *gate_exec_##name(void *s, const void *i); \
+#define GATE_FAST_TERMINATOR_SHIM(shim, body, slow)                                       \
+    static inline const void *shim(void *s, const void *i) {                             \
+        __attribute__((swiftcall)) const void *body(void *s, const void *i);             \
         const void *n;                                                                    \
-        GATE_INLINE_CALL n = gate_exec_##name(s, i);                                      \
+        GATE_INLINE_CALL n = body(s, i);                                                  \
         if (__builtin_expect((uintptr_t)n <= 1, 0)) {                                     \
-            if (n) __attribute__((musttail)) return gate_tc_slow_##name(s, i);            \
+            if (n) __attribute__((musttail)) return slow(s, i);                           \
             return i;                                                                     \
         }                                                                                 \
         __attribute__((musttail)) return GATE_NEXT_HANDLER(n)(s, n);                      \
     }
+
+/// An operation with a fast body `gate_exec_NAME` and a general one `gate_exec_slow_NAME`.
+#define GATE_SPLIT_HANDLER(name) \
+    GATE_SLOW_SHIM(name) GATE_FAST_SHIM(gate_tc_##name, gate_exec_##name, gate_tc_slow_##name)
+#define GATE_SPLIT_TERMINATOR(name) \
+    GATE_SLOW_SHIM(name) GATE_FAST_TERMINATOR_SHIM(gate_tc_##name, gate_exec_##name, gate_tc_slow_##name)
+
+/// The flat form of such an operation (`gate_tc_flat_NAME`, Sources/IA32/Dispatch/
+/// FlatHandlers.swift): another fast body, the same general one.
+#define GATE_FLAT_HANDLER(name) GATE_FAST_SHIM(gate_tc_flat_##name, gate_exec_flat_##name, gate_tc_slow_##name)
+#define GATE_FLAT_TERMINATOR(name) \
+    GATE_FAST_TERMINATOR_SHIM(gate_tc_flat_##name, gate_exec_flat_##name, gate_tc_slow_##name)
 
 // One shim per `Op` case (Sources/IA32/Decoder/Instruction.swift). Each family's file in
 // Sources/IA32/Dispatch names its shims in a switch, and a test checks that every `Op` is
@@ -187,6 +197,24 @@ GATE_SPLIT_HANDLER(mov8MRB) GATE_SPLIT_HANDLER(mov8MIB) GATE_SPLIT_HANDLER(cmp32
 GATE_SPLIT_HANDLER(cmp8MIB)
 GATE_SPLIT_TERMINATOR(cmp8MIJe) GATE_SPLIT_TERMINATOR(cmp8MIJne) GATE_SPLIT_TERMINATOR(cmp8MIBJe) GATE_SPLIT_TERMINATOR(cmp8MIBJne)
 GATE_SPLIT_TERMINATOR(cmp32MIJe) GATE_SPLIT_TERMINATOR(cmp32MIJne) GATE_SPLIT_TERMINATOR(cmp32MIBJe) GATE_SPLIT_TERMINATOR(cmp32MIBJne)
+
+// The flat forms (after the operations they belong to, whose general shims they share).
+GATE_FLAT_HANDLER(add32RM) GATE_FLAT_HANDLER(sub32RM) GATE_FLAT_HANDLER(and32RM)
+GATE_FLAT_HANDLER(or32RM) GATE_FLAT_HANDLER(xor32RM) GATE_FLAT_HANDLER(cmp32RM)
+GATE_FLAT_HANDLER(cmp32MR) GATE_FLAT_HANDLER(cmp32MI) GATE_FLAT_HANDLER(cmp8MI)
+GATE_FLAT_HANDLER(alu32MR) GATE_FLAT_HANDLER(alu32MI) GATE_FLAT_HANDLER(mov32RM)
+GATE_FLAT_HANDLER(movzx8M32) GATE_FLAT_HANDLER(movzx16M32) GATE_FLAT_HANDLER(movsx8M32)
+GATE_FLAT_HANDLER(movsx16M32) GATE_FLAT_HANDLER(mov32MR) GATE_FLAT_HANDLER(mov8MR)
+GATE_FLAT_HANDLER(mov8MI) GATE_FLAT_HANDLER(mov8RM) GATE_FLAT_HANDLER(movRMImm)
+GATE_FLAT_HANDLER(mov32RMB) GATE_FLAT_HANDLER(movzx8M32B) GATE_FLAT_HANDLER(mov32MRB)
+GATE_FLAT_HANDLER(mov8MRB) GATE_FLAT_HANDLER(mov8MIB) GATE_FLAT_HANDLER(cmp32RMB)
+GATE_FLAT_HANDLER(cmp32MIB) GATE_FLAT_HANDLER(cmp8MIB) GATE_FLAT_TERMINATOR(cmp8MIJe)
+GATE_FLAT_TERMINATOR(cmp8MIJne) GATE_FLAT_TERMINATOR(cmp8MIBJe)
+GATE_FLAT_TERMINATOR(cmp8MIBJne) GATE_FLAT_TERMINATOR(cmp32MIJe)
+GATE_FLAT_TERMINATOR(cmp32MIJne) GATE_FLAT_TERMINATOR(cmp32MIBJe)
+GATE_FLAT_TERMINATOR(cmp32MIBJne) GATE_FLAT_HANDLER(push32R) GATE_FLAT_HANDLER(pop32R)
+GATE_FLAT_HANDLER(pushImm) GATE_FLAT_HANDLER(pushRM) GATE_FLAT_TERMINATOR(call)
+GATE_FLAT_TERMINATOR(ret) GATE_FLAT_TERMINATOR(jmpRM) GATE_FLAT_TERMINATOR(callRM)
 
 /// Spends `count` instructions of the budget at `budget`; whether any is left. Written
 /// in C so that it compiles to one subtraction in memory and a branch on its flags.
