@@ -144,6 +144,21 @@ extension Kernel {
         return a.hasPrefix(r + "/") ? String(a.dropFirst(r.count)) : a
     }
 
+    /// The host's current directory as the guest names it, so that `gate run ./prog`
+    /// reads and writes relative paths where the program was started; `/` when the
+    /// host's lies outside the root.
+    static func startingDirectory(root: String) -> String {
+        var buf = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buf, buf.count) != nil else { return "/" }
+        let here = String(cString: buf)
+        if root == "/" { return here }
+        let rootHost = root.hasPrefix("/") ? root : here + "/" + root
+        let rootComponents = PathResolver.components(rootHost).filter { $0 != "." }
+        let hereComponents = PathResolver.components(here)
+        guard hereComponents.starts(with: rootComponents) else { return "/" }
+        return PathResolver.join(Array(hereComponents.dropFirst(rootComponents.count)))
+    }
+
     static func readFile(_ path: String) -> [UInt8]? {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return nil }

@@ -15,6 +15,9 @@ public final class Kernel {
         public var model: CPUModel = .default
         /// Host directory that is the guest's `/` (the dynamic linker and libraries).
         public var root: String = "/"
+        /// The guest's first current directory; nil: the host's, as the guest names it
+        /// (`/` when the host's lies outside the root).
+        public var cwd: String? = nil
         public var environment: [String] = []
         public var stdin: Int32 = 0, stdout: Int32 = 1, stderr: Int32 = 2
         /// Instructions a task runs before the scheduler gives the CPU to the next one.
@@ -118,6 +121,7 @@ public final class Kernel {
         processes[process.pid] = process
         process.fs.root = options.root
         process.fs.procFS = ProcFiles()
+        process.fs.cwd = options.cwd ?? Kernel.startingDirectory(root: options.root)
         // A guest writing to a closed pipe must get EPIPE, not kill the emulator.
         #if canImport(Glibc)
         _ = Glibc.signal(SIGPIPE, SIG_IGN)
