@@ -421,6 +421,79 @@ struct FileSyscallTests {
         #expect(h.sys("stat64", h.str("/d/link"), buf) == 0 && size() == 7)
     }
 
+    /// Gate keeps the position of a regular file the guest opened (OpenFile.keepsPosition):
+    /// lseek makes no host call, descriptors that share the description share it, and
+    /// O_APPEND or an inherited stream leave it to the host.
+    @Test func keptFilePositions() {
+        let h = FSHarness()
+        let fd = h.open("/kept", O.creat | O.rdwr)
+        let file = h.process.files.get(fd)!
+        #expect(file.keepsPosition)
+        #expect(h.sys("write", u(fd), h.str("hello, world"), 12) == 12)
+        #expect(lseek(file.hostFD, 0, SEEK_CUR) == 0)   // the host's offset is not used
+        let twin = h.sys("dup", u(fd))
+        #expect(h.sys("lseek", u(twin), 7, 0) == 7)
+        let buf = h.alloc(32)
+        #expect(h.sys("read", u(fd), buf, 32) == 5 && h.text(buf, 5) == "world")
+        #expect(h.sys("lseek", u(twin), 0, 1) == 12)
+        // SEEK_END asks the host for the size: the file grew behind Gate's back.
+        let other = Glibc.open(h.host("/kept"), O_WRONLY)
+        #expect(pwrite(other, "0123456789abcdefghij", 20, 0) == 20)
+        close(other)
+        #expect(h.sys("lseek", u(fd), u(-4), 2) == 16)
+        #expect(h.sys("read", u(fd), buf, 32) == 4 && h.text(buf, 4) == "ghij")
+        #expect(h.sys("lseek", u(fd), u(-21), 1) == neg(.EINVAL))
+        #expect(h.sys("lseek", u(fd), 0, 1) == 20)
+        // FIONREAD on a regular file: the bytes past the position.
+        #expect(h.sys("lseek", u(fd), 15, 0) == 15)
+        let n = h.alloc(4)
+        #expect(h.sys("ioctl", u(fd), 0x541b, n) == 0 && h.u32(n) == 5)
+        // Vectored and sendfile transfers without an offset move the kept position.
+        let iov = h.alloc(8)
+        h.memory.poke(iov, GuestLayout.le32(buf) + GuestLayout.le32(2))
+        #expect(h.sys("readv", u(fd), iov, 1) == 2 && h.text(buf, 2) == "fg")
+        let copy = h.open("/copy", O.creat | O.wronly)
+        #expect(h.sys("sendfile64", u(copy), u(fd), 0, 100) == 3)
+        #expect(h.sys("lseek", u(fd), 0, 1) == 20 && h.sys("lseek", u(copy), 0, 1) == 3)
+        #expect(try! String(contentsOfFile: h.host("/copy"), encoding: .utf8) == "hij")
+        // O_APPEND hands the position to the host, which puts each write at the end.
+        #expect(h.sys("lseek", u(fd), 2, 0) == 2)
+        #expect(h.sys("fcntl64", u(fd), 4, O.append) == 0)   // F_SETFL
+        #expect(!file.keepsPosition && lseek(file.hostFD, 0, SEEK_CUR) == 2)
+        #expect(h.sys("write", u(fd), h.str("!"), 1) == 1)
+        #expect(h.sys("lseek", u(twin), 0, 1) == 21)
+        #expect(try! String(contentsOfFile: h.host("/kept"), encoding: .utf8) == "0123456789abcdefghij!")
+        #expect(!h.process.files.get(h.open("/kept", O.wronly | O.append))!.keepsPosition)
+        #expect(!h.process.files.get(h.open("/", O.rdonly | O.directory))!.keepsPosition)
+    }
+
+    /// A regular file the guest inherits as a standard stream keeps the host's offset,
+    /// shared with whoever else holds it (a shell appending around `gate run`).
+    @Test func inheritedStreamsKeepTheHostOffset() {
+        let h = FSHarness()
+        let path = h.host("/out")
+        let host = Glibc.open(path, O_CREAT | O_RDWR, 0o600)
+        #expect(host >= 0)
+        defer { close(host) }
+        h.process.files.installStandardStreams(stdin: 0, stdout: host, stderr: 2)
+        #expect(h.process.files.get(1)?.keepsPosition == false)
+        #expect(h.sys("write", 1, h.str("abc"), 3) == 3)
+        #expect(lseek(host, 0, SEEK_CUR) == 3)
+    }
+
+    @Test func theFirstCurrentDirectoryIsTheHosts() throws {
+        var buf = [CChar](repeating: 0, count: 4096)
+        let here = String(cString: getcwd(&buf, buf.count)!)
+        #expect(Kernel.startingDirectory(root: "/") == here)
+        let parts = here.split(separator: "/")
+        if let last = parts.last {
+            let parent = "/" + parts.dropLast().joined(separator: "/")
+            #expect(Kernel.startingDirectory(root: parent) == "/" + last)
+        }
+        #expect(Kernel.startingDirectory(root: here) == "/")
+        #expect(Kernel.startingDirectory(root: here + "-not-above-it") == "/")
+    }
+
     @Test func renameUnlinkMkdirRmdir() {
         let h = FSHarness()
         #expect(h.sys("mkdir", h.str("/d"), 0o755) == 0)

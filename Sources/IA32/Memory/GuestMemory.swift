@@ -187,17 +187,22 @@ public final class GuestMemory {
 
     /// Reads a NUL-terminated string of at most `max` bytes; nil on a fault.
     public func readCString(_ addr: UInt32, max: Int = 4096, need: UInt8 = PagePermission.userRead) -> [UInt8]? {
-        var out: [UInt8] = []
-        var a = addr
-        while out.count < max {
-            guard perm[Int(a >> 12)] & need == need else { return nil }
-            let b = (base + Int(a)).load(as: UInt8.self)
-            if b == 0 { return out }
-            out.append(b)
-            a &+= 1
-            if a == 0 { return nil }
+        // A page at a time: the NUL is looked for with memchr, and the bytes are
+        // copied once (a path is read on every file-system call).
+        var length = 0
+        var a = UInt64(addr)
+        while length < max {
+            guard a < 1 << 32, perm[Int(a >> 12)] & need == need else { return nil }
+            let chunk = Swift.min(Int((a | 0xfff) + 1 - a), max - length)
+            let start = base + Int(a)
+            if let nul = memchr(start, 0, chunk) {
+                length += nul - start
+                return [UInt8](UnsafeRawBufferPointer(start: base + Int(addr), count: length))
+            }
+            length += chunk
+            a += UInt64(chunk)
         }
-        return out
+        return [UInt8](UnsafeRawBufferPointer(start: base + Int(addr), count: max))
     }
 
     /// Asks the host to provide the pages under a large copy in one call

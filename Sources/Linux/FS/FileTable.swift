@@ -32,8 +32,16 @@ public final class OpenFile {
     public let backing: Backing
     /// Whether it is a directory (getdents, fchdir and *at calls need one).
     public let isDirectory: Bool
-    /// The file offset for synthetic files, and the entry index for directory listings.
+    /// The file offset for synthetic files and for host files whose position Gate keeps
+    /// (`keepsPosition`), and the entry index for directory listings.
     public var position: Int64 = 0
+    /// Whether Gate keeps this host file's position in `position`, as the kernel keeps
+    /// f_pos in its `struct file`: set for a regular file the guest opened itself
+    /// (not an inherited stream, not O_APPEND). Its reads and writes then go to the host
+    /// through pread/pwrite at `position`, and lseek is arithmetic instead of a host
+    /// call: fileio's million seeks cost no system call at all. The host descriptor's
+    /// own offset means nothing until `handPositionToHost()`.
+    public private(set) var keepsPosition = false
     /// A directory's listing, read on the first getdents and kept until rewound.
     var listing: [FSDirEntry]? = nil
     /// Whether closing it closes `hostFD` (not for the host's own standard streams).
@@ -98,6 +106,21 @@ public final class OpenFile {
         self.ownsHostFD = false
     }
 
+    /// Starts keeping the position (a regular file just opened: the host's is 0).
+    func keepPosition() {
+        guard isHost, !isDirectory, flags & LinuxOpenFlag.append == 0 else { return }
+        position = 0
+        keepsPosition = true
+    }
+
+    /// Puts the kept position back into the host descriptor and leaves it there from
+    /// now on (O_APPEND turned on: the host must place each write at the end).
+    func handPositionToHost() {
+        guard keepsPosition else { return }
+        _ = lseek(hostFD, off_t(position), SEEK_SET)
+        keepsPosition = false
+    }
+
     /// True for files with a host descriptor.
     public var isHost: Bool { if case .host = backing { return true } else { return false } }
 
@@ -125,10 +148,12 @@ public final class OpenFile {
             return bytes
         case .host:
             var buf = [UInt8](repeating: 0, count: count)
+            let at = offset ?? (keepsPosition ? position : nil)
             let r = buf.withUnsafeMutableBytes { p in
-                offset.map { pread(hostFD, p.baseAddress!, count, off_t($0)) } ?? HostCall.read(hostFD, p.baseAddress!, count)
+                at.map { pread(hostFD, p.baseAddress!, count, off_t($0)) } ?? HostCall.read(hostFD, p.baseAddress!, count)
             }
             if r < 0 { throw Errno.current }
+            if offset == nil && keepsPosition { position += Int64(r) }
             return Array(buf[0..<r])
         }
     }
@@ -150,10 +175,12 @@ public final class OpenFile {
             if offset == nil { position = pos + Int64(k) }
             return k
         case .host:
+            let at = offset ?? (keepsPosition ? position : nil)
             let r = bytes.withUnsafeBytes { p in
-                offset.map { pwrite(hostFD, p.baseAddress!, p.count, off_t($0)) } ?? HostCall.write(hostFD, p.baseAddress!, p.count)
+                at.map { pwrite(hostFD, p.baseAddress!, p.count, off_t($0)) } ?? HostCall.write(hostFD, p.baseAddress!, p.count)
             }
             if r < 0 { throw Errno.current }
+            if offset == nil && keepsPosition { position += Int64(r) }
             return r
         }
     }

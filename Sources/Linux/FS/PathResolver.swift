@@ -21,6 +21,9 @@ public struct ResolvedPath {
     /// `hostPath` is a host magic link reopening one of the process's descriptors
     /// (/proc/self/fd/N): the one host path that must be followed.
     public var reopensDescriptor: Bool = false
+    /// The host's lstat of an existing final component, taken while resolving: stat
+    /// and lstat answer from it instead of asking the host a second time.
+    var hostStat: HostFS.HostStat? = nil
 }
 
 /// Guest path resolution inside `process.fs.root`, component by component, so that
@@ -98,8 +101,12 @@ public enum PathResolver {
             procKind = ProcStat.kind(of: join(stack), provider: provider, process: process)
         }
 
+        // The host's lstat of join(stack), while nothing has changed the stack since.
+        var finalStat: HostFS.HostStat? = nil
+
         while let comp = pending.popLast() {
             if comp == "." { continue }
+            finalStat = nil
             if comp == ".." {
                 if !stack.isEmpty { stack.removeLast() }
                 procKind = provider != nil && stack.first == "proc" ? .directory : nil
@@ -183,6 +190,7 @@ public enum PathResolver {
             if !isFinal && mode != 0o040000 { throw .ENOTDIR }
             stack = candidate
             finalMode = mode
+            finalStat = st
         }
 
         if let reopened {
@@ -199,7 +207,7 @@ public enum PathResolver {
         }
         return ResolvedPath(guestPath: join(stack), hostPath: isProc ? "" : hostPath(root: root, stack),
                             isProc: isProc, exists: exists, trailingSlash: trailingSlash,
-                            procKind: isProc ? procKind : nil)
+                            procKind: isProc ? procKind : nil, hostStat: exists && !isProc ? finalStat : nil)
     }
 
     /// The commonest resolution, without the general walk: one plain name (no '/',
@@ -207,8 +215,12 @@ public enum PathResolver {
     /// resolved by chdir; only the name is looked at, and a symbolic link (or anything
     /// unusual) goes the general way. Nil: take the general walk.
     static func plainNameInCwd(_ path: String, process: Process, followFinal: Bool) throws(Errno) -> ResolvedPath? {
-        let utf8 = path.utf8
-        guard utf8.count <= nameMax, !utf8.contains(UInt8(ascii: "/")), path != ".", path != "..",
+        var name = path
+        let plain = name.withUTF8 { b in
+            guard let p = b.baseAddress, b.count <= nameMax else { return false }
+            return memchr(p, 0x2f /* "/" */, b.count) == nil
+        }
+        guard plain, path != ".", path != "..",
               process.fs.cwdComponents.first != "proc" || procProvider(process) == nil else { return nil }
         let cwdHost = process.fs.cwdHost
         let host = cwdHost == "/" ? "/" + path : cwdHost + "/" + path
@@ -224,7 +236,7 @@ public enum PathResolver {
         let cwd = process.fs.cwdCanonical
         let guest = cwd == "/" ? "/" + path : cwd + "/" + path
         return ResolvedPath(guestPath: guest, hostPath: host, isProc: false, exists: exists, trailingSlash: false,
-                            procKind: nil)
+                            procKind: nil, hostStat: exists ? st : nil)
     }
 
     /// The host path of an existing guest file, symlinks followed (execve, the

@@ -79,7 +79,9 @@ extension FileSyscalls {
             _ = close(fd)
             throw .ENOTDIR
         }
-        return OpenFile(hostFD: fd, path: r.guestPath, flags: kept, isDirectory: isDir)
+        let file = OpenFile(hostFD: fd, path: r.guestPath, flags: kept, isDirectory: isDir)
+        if UInt32(st.st_mode) & 0o170000 == 0o100000 { file.keepPosition() }
+        return file
     }
 
     static func sysOpen(_ ctx: SyscallContext) throws(Errno) -> Int32 {
@@ -185,6 +187,7 @@ extension FileSyscalls {
                                                   append: new & LinuxOpenFlag.append != 0) {
                 throw Errno.current
             }
+            if new & LinuxOpenFlag.append != 0 { f.handPositionToHost() }
             f.flags = new
             return 0
         case FcntlCommand.getLK, FcntlCommand.ofdGetLK:

@@ -32,6 +32,9 @@ extension FileSyscalls {
         let r: Int
         if let offset {
             r = pread(file.hostFD, p, avail, off_t(offset))
+        } else if file.keepsPosition {
+            r = pread(file.hostFD, p, avail, off_t(file.position))
+            if r > 0 { file.position += Int64(r) }
         } else {
             try terminalJobControl(ctx, file, reading: true)
             try waitUntilReady(ctx, file, events: Int16(POLLIN))
@@ -62,6 +65,9 @@ extension FileSyscalls {
         if offset == nil { try terminalJobControl(ctx, file, reading: false) }
         if let offset {
             r = pwrite(file.hostFD, p, avail, off_t(offset))
+        } else if file.keepsPosition {
+            r = pwrite(file.hostFD, p, avail, off_t(file.position))
+            if r > 0 { file.position += Int64(r) }
         } else if file.hostNonBlocking && file.flags & LinuxOpenFlag.nonBlock == 0, ctx.task != nil {
             return try pipeWrite(ctx, file, p, avail)
         } else {
@@ -160,10 +166,17 @@ extension FileSyscalls {
         if usable.isEmpty { return 0 }
         if file.isHost && offset == nil && file.anonymous == nil {
             var iovs = usable.map { iovec(iov_base: ctx.hostPointer($0.0), iov_len: $0.1) }
-            try terminalJobControl(ctx, file, reading: true)
-            try waitUntilReady(ctx, file, events: Int16(POLLIN))
-            let r = readv(file.hostFD, &iovs, Int32(iovs.count))
-            if r < 0 { throw try blockOrFail(ctx, file, events: Int16(POLLIN)) }
+            let r: Int
+            if file.keepsPosition {
+                r = preadv(file.hostFD, &iovs, Int32(iovs.count), off_t(file.position))
+                if r < 0 { throw Errno.current }
+                file.position += Int64(r)
+            } else {
+                try terminalJobControl(ctx, file, reading: true)
+                try waitUntilReady(ctx, file, events: Int16(POLLIN))
+                r = readv(file.hostFD, &iovs, Int32(iovs.count))
+                if r < 0 { throw try blockOrFail(ctx, file, events: Int16(POLLIN)) }
+            }
             var left = r
             for (base, len) in usable where left > 0 {
                 ctx.memory.noteWrite(base, length: UInt32(min(len, left)))
@@ -193,6 +206,12 @@ extension FileSyscalls {
         if usable.isEmpty { return 0 }
         if file.isHost && offset == nil && file.anonymous == nil {
             var iovs = usable.map { iovec(iov_base: ctx.hostPointer($0.0), iov_len: $0.1) }
+            if file.keepsPosition {
+                let r = pwritev(file.hostFD, &iovs, Int32(iovs.count), off_t(file.position))
+                if r < 0 { throw Errno.current }
+                file.position += Int64(r)
+                return r
+            }
             try terminalJobControl(ctx, file, reading: false)
             try waitUntilReady(ctx, file, events: Int16(POLLOUT))
             let r = writev(file.hostFD, &iovs, Int32(iovs.count))
@@ -276,10 +295,27 @@ extension FileSyscalls {
             return new
         case .syntheticDirectory:
             throw .EINVAL
+        case .host where file.keepsPosition && whence <= 2:
+            let new: Int64
+            switch whence {
+            case 0: new = offset
+            case 1: new = file.position &+ offset
+            default:
+                var st = HostFS.HostStat()
+                if HostCall.fstat(file.hostFD, &st) != 0 { throw Errno.current }
+                new = Int64(st.st_size) &+ offset
+            }
+            if new < 0 { throw .EINVAL }
+            // Near the filesystem's size limit (s_maxbytes) the host decides.
+            if new >= 1 << 40, lseek(file.hostFD, off_t(new), SEEK_SET) < 0 { throw Errno.current }
+            file.position = new
+            return new
         case .host:
             guard let w = HostFS.whence(whence) else { throw .EINVAL }
             let r = lseek(file.hostFD, off_t(offset), w)
             if r < 0 { throw Errno.current }
+            // SEEK_DATA and SEEK_HOLE: the host finds the place; a kept position follows.
+            if file.keepsPosition { file.position = Int64(r) }
             return Int64(r)
         }
     }

@@ -43,6 +43,7 @@ extension FileSyscalls {
     static func pathStat(_ process: Process, _ r: ResolvedPath) throws(Errno) -> KStat {
         guard r.exists else { throw .ENOENT }
         if r.isProc, let kind = r.procKind { return ProcStat.stat(path: r.guestPath, kind: kind, process: process) }
+        if let st = r.hostStat, !r.reopensDescriptor { return KStat(host: st) }
         return try HostFS.stat(r.hostPath, follow: r.reopensDescriptor)
     }
 

@@ -65,7 +65,14 @@ extension FileSyscalls {
             case .syntheticDirectory: throw .ENOTTY
             case .host:
                 if f.isDirectory { throw .ENOTTY }
-                n = try HostTerminal.bytesReadable(f.hostFD)
+                if f.keepsPosition {
+                    // What the host would say of its own offset: the bytes past ours.
+                    var st = HostFS.HostStat()
+                    if HostCall.fstat(f.hostFD, &st) != 0 { throw Errno.current }
+                    n = Int32(clamping: max(0, Int64(st.st_size) - f.position))
+                } else {
+                    n = try HostTerminal.bytesReadable(f.hostFD)
+                }
             }
             guard ctx.setU32(UInt32(bitPattern: n), at: arg) else { throw .EFAULT }
             return 0
