@@ -234,7 +234,9 @@ public final class FileTable {
     /// RLIMIT_NOFILE's default: descriptors are below this.
     public static let defaultLimit: Int32 = 1024
 
-    public private(set) var slots: [Int32: Slot] = [:]
+    /// Slot `fd` of the table, nil where no descriptor is open: an array, because a
+    /// descriptor is looked up on most system calls (a dictionary hashed it each time).
+    private var slots: [Slot?] = []
     public var limit: Int32 = FileTable.defaultLimit
 
     public init() {}
@@ -247,8 +249,8 @@ public final class FileTable {
         for (fd, host, name, flags) in [(Int32(0), stdin, "/dev/stdin", UInt32(0)), (1, stdout, "/dev/stdout", 1), (2, stderr, "/dev/stderr", 1)] {
             let copy = dup(host)
             guard copy >= 0 else { continue }
-            slots[fd] = Slot(file: OpenFile(hostFD: copy, path: FileTable.name(host, name), flags: flags,
-                                            isDirectory: false, ownsHostFD: true), closeOnExec: false)
+            install(OpenFile(hostFD: copy, path: FileTable.name(host, name), flags: flags,
+                             isDirectory: false, ownsHostFD: true), at: fd)
         }
     }
 
@@ -266,13 +268,17 @@ public final class FileTable {
         }
     }
 
-    public func get(_ fd: Int32) -> OpenFile? { slots[fd]?.file }
+    public func get(_ fd: Int32) -> OpenFile? { slot(fd)?.file }
+
+    private func slot(_ fd: Int32) -> Slot? {
+        fd >= 0 && Int(fd) < slots.count ? slots[Int(fd)] : nil
+    }
 
     /// The lowest free descriptor at or above `minimum`, or nil (EMFILE).
     public func lowestFree(from minimum: Int32 = 0) -> Int32? {
         var fd = max(minimum, 0)
         while fd < limit {
-            if slots[fd] == nil { return fd }
+            if slot(fd) == nil { return fd }
             fd += 1
         }
         return nil
@@ -282,25 +288,31 @@ public final class FileTable {
     @discardableResult
     public func install(_ file: OpenFile, closeOnExec: Bool = false, minimum: Int32 = 0) -> Int32? {
         guard let fd = lowestFree(from: minimum) else { return nil }
-        slots[fd] = Slot(file: file, closeOnExec: closeOnExec)
+        install(file, at: fd, closeOnExec: closeOnExec)
         return fd
     }
 
     /// Installs `file` at `fd`, replacing (closing) what was there (dup2).
     public func install(_ file: OpenFile, at fd: Int32, closeOnExec: Bool = false) {
-        slots[fd] = Slot(file: file, closeOnExec: closeOnExec)
+        precondition(fd >= 0)
+        if Int(fd) >= slots.count { slots.append(contentsOf: repeatElement(nil, count: Int(fd) + 1 - slots.count)) }
+        slots[Int(fd)] = Slot(file: file, closeOnExec: closeOnExec)
     }
 
     /// Removes `fd`; the description closes when its last descriptor goes.
     @discardableResult
     public func remove(_ fd: Int32) -> OpenFile? {
-        slots.removeValue(forKey: fd)?.file
+        guard let old = slot(fd) else { return nil }
+        slots[Int(fd)] = nil
+        while slots.last.map({ $0 == nil }) == true { slots.removeLast() }
+        return old.file
     }
 
-    public func closeOnExec(_ fd: Int32) -> Bool? { slots[fd]?.closeOnExec }
+    public func closeOnExec(_ fd: Int32) -> Bool? { slot(fd)?.closeOnExec }
 
     public func setCloseOnExec(_ fd: Int32, _ value: Bool) {
-        slots[fd]?.closeOnExec = value
+        guard slot(fd) != nil else { return }
+        slots[Int(fd)]?.closeOnExec = value
     }
 
     /// A copy sharing every open file description (fork).
@@ -313,11 +325,11 @@ public final class FileTable {
 
     /// Closes the descriptors marked close-on-exec (execve).
     public func closeExecDescriptors() {
-        for (fd, slot) in slots where slot.closeOnExec { slots.removeValue(forKey: fd) }
+        for fd in descriptors where slot(fd)?.closeOnExec == true { remove(fd) }
     }
 
     /// Every open descriptor, ascending (/proc/self/fd).
-    public var descriptors: [Int32] { slots.keys.sorted() }
+    public var descriptors: [Int32] { slots.indices.filter { slots[$0] != nil }.map { Int32($0) } }
 }
 
 /// Where a process's paths resolve: the root directory (a host directory; `--root`),

@@ -97,7 +97,7 @@ public final class ProcFiles: ProcFileProvider {
         guard let sub = processPath(path, process) else { return nil }
         switch sub {
         case nil: return ["exe", "maps", "mem", "auxv", "cmdline", "environ", "comm", "stat", "status", "fd", "cwd", "root"]
-        case "fd"?: return process.files.slots.keys.sorted().map(String.init)
+        case "fd"?: return process.files.descriptors.map(String.init)
         default: return nil
         }
     }
