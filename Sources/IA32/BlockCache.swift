@@ -67,8 +67,12 @@ public final class BlockCache: CodeWriteObserver {
         // than a page fault each.
         GuestMemory.populate(UnsafeMutableRawBufferPointer(start: pool, count: 256 << 10))
         GuestMemory.populate(UnsafeMutableRawBufferPointer(start: blocks, count: 128 << 10))
-        table = calloc(BlockCache.tableSize, MemoryLayout<Int32>.stride)!
-            .bindMemory(to: Int32.self, capacity: BlockCache.tableSize)
+        let tableMemory = calloc(BlockCache.tableSize, MemoryLayout<Int32>.stride)!
+        // The slots are spread by hash over all 64 pages: without this each of them
+        // faults twice (a read maps the zero page, the first store copies it).
+        GuestMemory.populate(UnsafeMutableRawBufferPointer(start: tableMemory,
+                                                           count: BlockCache.tableSize * MemoryLayout<Int32>.stride))
+        table = tableMemory.bindMemory(to: Int32.self, capacity: BlockCache.tableSize)
     }
 
     deinit {
