@@ -260,8 +260,9 @@ extension UnsafeMutablePointer where Pointee == CPUState {
             }
             if sel & 4 != 0 { raise(Vector.generalProtection, UInt32(sel & 0xfffc)); return }
             guard let d = fetchDescriptor(sel) else { return }
-            let wanted: Set<UInt8> = i.op == .lldt ? [0x2] : [0x9, 0xb]
-            guard !d.isCodeOrData, wanted.contains(d.type) else {
+            // An LDT descriptor for lldt; an available or busy 32-bit TSS for ltr.
+            let wanted = i.op == .lldt ? d.type == 0x2 : d.type == 0x9 || d.type == 0xb
+            guard !d.isCodeOrData, wanted else {
                 raise(Vector.generalProtection, UInt32(sel & 0xfffc)); return
             }
             if i.op == .lldt {
