@@ -341,6 +341,7 @@ public struct FileSystemContext {
             cwdComponents = PathResolver.components(cwd)
             cwdCanonical = PathResolver.join(cwdComponents)
             cwdHost = PathResolver.hostPath(root: root, cwdComponents)
+            cwdIsUnderProc = cwdComponents.first == "proc"
         }
     }
     /// `cwd` split into components, joined again (canonical), and the host directory it
@@ -348,6 +349,8 @@ public struct FileSystemContext {
     public private(set) var cwdComponents: [String]
     public private(set) var cwdCanonical: String
     public private(set) var cwdHost: String
+    /// The current directory is /proc or below it (the /proc provider's, when there is one).
+    public private(set) var cwdIsUnderProc: Bool
     public var umask: UInt32
     /// Serves /proc for this process; when nil, `FileSyscalls.procFS` does, and when
     /// both are nil /proc is the host directory under the root.
@@ -359,6 +362,7 @@ public struct FileSystemContext {
         self.cwdComponents = PathResolver.components(cwd)
         self.cwdCanonical = PathResolver.join(cwdComponents)
         self.cwdHost = PathResolver.hostPath(root: root, cwdComponents)
+        self.cwdIsUnderProc = cwdComponents.first == "proc"
         self.umask = umask
     }
 }

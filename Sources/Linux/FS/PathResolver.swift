@@ -7,9 +7,13 @@ import Darwin
 /// A guest path after resolution (namei).
 public struct ResolvedPath {
     /// The canonical guest path: absolute, without symlinks, "." or "..".
-    public var guestPath: String
+    public var guestPath: String { leaf.map { PathResolver.child(guestBase, $0) } ?? guestBase }
     /// The host path it names; empty for a /proc entry served by the provider.
-    public var hostPath: String
+    public var hostPath: String { leaf.map { PathResolver.child(hostBase, $0) } ?? hostBase }
+    /// The paths, or for a plain name resolved in the current directory that
+    /// directory's, with the name in `leaf`: they are joined only when asked for
+    /// (stat never asks, and joining was a third of a stat's Swift side).
+    private let guestBase: String, hostBase: String, leaf: String?
     /// Served by the /proc provider.
     public var isProc: Bool
     /// Whether the final component exists (every earlier one does: it is a directory).
@@ -24,6 +28,14 @@ public struct ResolvedPath {
     /// The host's lstat of an existing final component, taken while resolving: stat
     /// and lstat answer from it instead of asking the host a second time.
     var hostStat: HostFS.HostStat? = nil
+
+    init(guestPath: String, hostPath: String, leaf: String? = nil, isProc: Bool, exists: Bool,
+         trailingSlash: Bool, procKind: ProcStat.Kind?, reopensDescriptor: Bool = false,
+         hostStat: HostFS.HostStat? = nil) {
+        guestBase = guestPath; hostBase = hostPath; self.leaf = leaf
+        self.isProc = isProc; self.exists = exists; self.trailingSlash = trailingSlash
+        self.procKind = procKind; self.reopensDescriptor = reopensDescriptor; self.hostStat = hostStat
+    }
 }
 
 /// Guest path resolution inside `process.fs.root`, component by component, so that
@@ -215,28 +227,41 @@ public enum PathResolver {
     /// resolved by chdir; only the name is looked at, and a symbolic link (or anything
     /// unusual) goes the general way. Nil: take the general walk.
     static func plainNameInCwd(_ path: String, process: Process, followFinal: Bool) throws(Errno) -> ResolvedPath? {
-        var name = path
-        let plain = name.withUTF8 { b in
-            guard let p = b.baseAddress, b.count <= nameMax else { return false }
-            return memchr(p, 0x2f /* "/" */, b.count) == nil
-        }
-        guard plain, path != ".", path != "..",
-              process.fs.cwdComponents.first != "proc" || procProvider(process) == nil else { return nil }
-        let cwdHost = process.fs.cwdHost
-        let host = cwdHost == "/" ? "/" + path : cwdHost + "/" + path
+        guard !process.fs.cwdIsUnderProc || procProvider(process) == nil else { return nil }
+        var name = path, cwdHost = process.fs.cwdHost
         var st = HostFS.HostStat()
+        // lstat of cwdHost + "/" + name, the C string put together on the stack.
+        let r: Int32? = name.withUTF8 { n in
+            guard let p = n.baseAddress, n.count <= nameMax, memchr(p, 0x2f /* "/" */, n.count) == nil,
+                  !(n.count <= 2 && n.allSatisfy { $0 == 0x2e /* "." */ }) else { return nil }
+            return cwdHost.withUTF8 { d in
+                withUnsafeTemporaryAllocation(of: CChar.self, capacity: d.count + n.count + 2) { buf in
+                    let raw = UnsafeMutableRawPointer(buf.baseAddress!)
+                    var at = 0
+                    if d.count > 1 { raw.copyMemory(from: d.baseAddress!, byteCount: d.count); at = d.count }
+                    raw.storeBytes(of: 0x2f, toByteOffset: at, as: UInt8.self)
+                    (raw + at + 1).copyMemory(from: p, byteCount: n.count)
+                    raw.storeBytes(of: 0, toByteOffset: at + 1 + n.count, as: UInt8.self)
+                    return lstat(buf.baseAddress!, &st)
+                }
+            }
+        }
+        guard let r else { return nil }
         var exists = true
-        if lstat(host, &st) != 0 {
+        if r != 0 {
             let e = Errno.current
             guard e == .ENOENT else { throw e }
             exists = false
         } else if UInt32(st.st_mode) & 0o170000 == 0o120000 && followFinal {
             return nil
         }
-        let cwd = process.fs.cwdCanonical
-        let guest = cwd == "/" ? "/" + path : cwd + "/" + path
-        return ResolvedPath(guestPath: guest, hostPath: host, isProc: false, exists: exists, trailingSlash: false,
-                            procKind: nil, hostStat: exists ? st : nil)
+        return ResolvedPath(guestPath: process.fs.cwdCanonical, hostPath: cwdHost, leaf: path, isProc: false,
+                            exists: exists, trailingSlash: false, procKind: nil, hostStat: exists ? st : nil)
+    }
+
+    /// `name` in directory `dir` (both absolute, canonical).
+    static func child(_ dir: String, _ name: String) -> String {
+        dir == "/" ? "/" + name : dir + "/" + name
     }
 
     /// The host path of an existing guest file, symlinks followed (execve, the
