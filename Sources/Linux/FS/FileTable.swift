@@ -121,6 +121,16 @@ public final class OpenFile {
         keepsPosition = false
     }
 
+    /// Where a host transfer goes: `offset` when the call gives one, else the kept
+    /// position; nil leaves it to the host descriptor's own offset.
+    func hostOffset(_ offset: Int64?) -> Int64? { offset ?? (keepsPosition ? position : nil) }
+
+    /// A transfer of `count` bytes at the file position (no `offset` given) moves a kept
+    /// position past them.
+    func advance(by count: Int, explicitOffset offset: Int64?) {
+        if offset == nil && keepsPosition && count > 0 { position += Int64(count) }
+    }
+
     /// True for files with a host descriptor.
     public var isHost: Bool { if case .host = backing { return true } else { return false } }
 
@@ -148,12 +158,12 @@ public final class OpenFile {
             return bytes
         case .host:
             var buf = [UInt8](repeating: 0, count: count)
-            let at = offset ?? (keepsPosition ? position : nil)
             let r = buf.withUnsafeMutableBytes { p in
-                at.map { pread(hostFD, p.baseAddress!, count, off_t($0)) } ?? HostCall.read(hostFD, p.baseAddress!, count)
+                hostOffset(offset).map { pread(hostFD, p.baseAddress!, count, off_t($0)) }
+                    ?? HostCall.read(hostFD, p.baseAddress!, count)
             }
             if r < 0 { throw Errno.current }
-            if offset == nil && keepsPosition { position += Int64(r) }
+            advance(by: r, explicitOffset: offset)
             return Array(buf[0..<r])
         }
     }
@@ -175,12 +185,12 @@ public final class OpenFile {
             if offset == nil { position = pos + Int64(k) }
             return k
         case .host:
-            let at = offset ?? (keepsPosition ? position : nil)
             let r = bytes.withUnsafeBytes { p in
-                at.map { pwrite(hostFD, p.baseAddress!, p.count, off_t($0)) } ?? HostCall.write(hostFD, p.baseAddress!, p.count)
+                hostOffset(offset).map { pwrite(hostFD, p.baseAddress!, p.count, off_t($0)) }
+                    ?? HostCall.write(hostFD, p.baseAddress!, p.count)
             }
             if r < 0 { throw Errno.current }
-            if offset == nil && keepsPosition { position += Int64(r) }
+            advance(by: r, explicitOffset: offset)
             return r
         }
     }

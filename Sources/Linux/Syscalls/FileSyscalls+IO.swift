@@ -30,11 +30,9 @@ extension FileSyscalls {
         }
         let p = ctx.hostPointer(address)
         let r: Int
-        if let offset {
-            r = pread(file.hostFD, p, avail, off_t(offset))
-        } else if file.keepsPosition {
-            r = pread(file.hostFD, p, avail, off_t(file.position))
-            if r > 0 { file.position += Int64(r) }
+        if let at = file.hostOffset(offset) {
+            r = pread(file.hostFD, p, avail, off_t(at))
+            file.advance(by: r, explicitOffset: offset)
         } else {
             try terminalJobControl(ctx, file, reading: true)
             try waitUntilReady(ctx, file, events: Int16(POLLIN))
@@ -63,11 +61,9 @@ extension FileSyscalls {
         let p = UnsafeRawPointer(ctx.hostPointer(address))
         let r: Int
         if offset == nil { try terminalJobControl(ctx, file, reading: false) }
-        if let offset {
-            r = pwrite(file.hostFD, p, avail, off_t(offset))
-        } else if file.keepsPosition {
-            r = pwrite(file.hostFD, p, avail, off_t(file.position))
-            if r > 0 { file.position += Int64(r) }
+        if let at = file.hostOffset(offset) {
+            r = pwrite(file.hostFD, p, avail, off_t(at))
+            file.advance(by: r, explicitOffset: offset)
         } else if file.hostNonBlocking && file.flags & LinuxOpenFlag.nonBlock == 0, ctx.task != nil {
             return try pipeWrite(ctx, file, p, avail)
         } else {
@@ -167,10 +163,10 @@ extension FileSyscalls {
         if file.isHost && offset == nil && file.anonymous == nil {
             var iovs = usable.map { iovec(iov_base: ctx.hostPointer($0.0), iov_len: $0.1) }
             let r: Int
-            if file.keepsPosition {
-                r = preadv(file.hostFD, &iovs, Int32(iovs.count), off_t(file.position))
+            if let at = file.hostOffset(nil) {
+                r = preadv(file.hostFD, &iovs, Int32(iovs.count), off_t(at))
                 if r < 0 { throw Errno.current }
-                file.position += Int64(r)
+                file.advance(by: r, explicitOffset: nil)
             } else {
                 try terminalJobControl(ctx, file, reading: true)
                 try waitUntilReady(ctx, file, events: Int16(POLLIN))
@@ -206,10 +202,10 @@ extension FileSyscalls {
         if usable.isEmpty { return 0 }
         if file.isHost && offset == nil && file.anonymous == nil {
             var iovs = usable.map { iovec(iov_base: ctx.hostPointer($0.0), iov_len: $0.1) }
-            if file.keepsPosition {
-                let r = pwritev(file.hostFD, &iovs, Int32(iovs.count), off_t(file.position))
+            if let at = file.hostOffset(nil) {
+                let r = pwritev(file.hostFD, &iovs, Int32(iovs.count), off_t(at))
                 if r < 0 { throw Errno.current }
-                file.position += Int64(r)
+                file.advance(by: r, explicitOffset: nil)
                 return r
             }
             try terminalJobControl(ctx, file, reading: false)
