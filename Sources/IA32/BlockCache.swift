@@ -21,9 +21,14 @@ public final class BlockCache: CodeWriteObserver {
         var valid: Bool
         var count: Int32
         var start: UnsafeMutablePointer<Instruction>
-        /// First and last guest page the block's bytes occupy.
+        /// First and last guest page the block's bytes occupy (the same page, or the
+        /// next one when the last instruction straddles the boundary).
         var page: UInt32
         var lastPage: UInt32
+        /// The next block (index + 1; 0 ends the list) on `page`'s list and on
+        /// `lastPage`'s (`pageHeads`).
+        var nextOnPage: Int32
+        var nextOnLastPage: Int32
     }
 
     static let poolCapacity = 1 << 18
@@ -41,8 +46,12 @@ public final class BlockCache: CodeWriteObserver {
     private(set) var generation = 0
     /// The CPU's count of flushes, which handlers can read (`CPUState.flushes`).
     private let flushes: UnsafeMutablePointer<Int>
-    /// Blocks registered per guest page, for invalidation.
-    var blocksByPage: [UInt32: [Int32]] = [:]
+    /// Per guest page, the head of the list of blocks with bytes on it (index + 1; 0
+    /// for none), threaded through `Block.nextOnPage` and `nextOnLastPage`. An array
+    /// over the whole address space, zero-filled by the host and touched only where
+    /// code lives: a hashed table here cost a runtime generic instantiation and a
+    /// conformance scan at start-up, and a hash and an array append per block.
+    let pageHeads: UnsafeMutablePointer<Int32>
     unowned let memory: GuestMemory
 
     /// Statistics: blocks decoded and pages invalidated.
@@ -73,12 +82,15 @@ public final class BlockCache: CodeWriteObserver {
         GuestMemory.populate(UnsafeMutableRawBufferPointer(start: tableMemory,
                                                            count: BlockCache.tableSize * MemoryLayout<Int32>.stride))
         table = tableMemory.bindMemory(to: Int32.self, capacity: BlockCache.tableSize)
+        pageHeads = calloc(GuestMemory.pageCount, MemoryLayout<Int32>.stride)!
+            .bindMemory(to: Int32.self, capacity: GuestMemory.pageCount)
     }
 
     deinit {
         pool.deallocate()
         blocks.deallocate()
         free(table)
+        free(pageHeads)
     }
 
     @inline(__always) static func slot(_ eip: UInt32) -> Int {
@@ -94,10 +106,15 @@ public final class BlockCache: CodeWriteObserver {
 
     /// Drops every decoded block.
     public func flush() {
-        for (page, _) in blocksByPage {
+        func forget(_ page: UInt32) {
+            guard page < UInt32(GuestMemory.pageCount) else { return }
             memory.perm[Int(page)] &= ~PagePermission.code
+            pageHeads[Int(page)] = 0
         }
-        blocksByPage.removeAll(keepingCapacity: true)
+        for b in 0..<blockCount {
+            forget(blocks[b].page)
+            forget(blocks[b].lastPage)
+        }
         table.update(repeating: 0, count: BlockCache.tableSize)
         poolUsed = 0
         blockCount = 0
@@ -140,29 +157,47 @@ public final class BlockCache: CodeWriteObserver {
             .initialize(to: BlockTail(after: pool[first + n - 1], count: n))
         poolUsed += n + 1
         let index = Int32(blockCount)
-        blocks[blockCount] = Block(eip: eip, cpl: s.pointee.cpl, valid: true, count: Int32(n), start: pool + first,
-                                   page: firstPage, lastPage: lastPage)
+        var block = Block(eip: eip, cpl: s.pointee.cpl, valid: true, count: Int32(n), start: pool + first,
+                          page: firstPage, lastPage: lastPage, nextOnPage: 0, nextOnLastPage: 0)
+        if firstPage < UInt32(GuestMemory.pageCount) {
+            block.nextOnPage = pageHeads[Int(firstPage)]
+            pageHeads[Int(firstPage)] = index + 1
+            markCode(firstPage)
+        }
+        if lastPage != firstPage && lastPage < UInt32(GuestMemory.pageCount) {
+            block.nextOnLastPage = pageHeads[Int(lastPage)]
+            pageHeads[Int(lastPage)] = index + 1
+            markCode(lastPage)
+        }
+        blocks[blockCount] = block
         blockCount += 1
         decodedBlocks += 1
         table[BlockCache.slot(eip)] = index + 1
-        for p in firstPage...lastPage where p < UInt32(GuestMemory.pageCount) {
-            if memory.perm[Int(p)] & PagePermission.read != 0 {
-                memory.perm[Int(p)] |= PagePermission.code
-            }
-            blocksByPage[p, default: []].append(index)
-        }
         return index
+    }
+
+    private func markCode(_ page: UInt32) {
+        if memory.perm[Int(page)] & PagePermission.read != 0 {
+            memory.perm[Int(page)] |= PagePermission.code
+        }
     }
 
     /// A write reached a page holding decoded code: forget that page's blocks.
     public func codeWritten(page: UInt32) {
         invalidations += 1
-        guard let list = blocksByPage.removeValue(forKey: page) else { return }
-        for b in list where blocks[Int(b)].valid {
-            blocks[Int(b)].valid = false
+        guard page < UInt32(GuestMemory.pageCount) else { return }
+        var next = pageHeads[Int(page)]
+        pageHeads[Int(page)] = 0
+        while next != 0 {
+            let b = Int(next - 1)
+            // A block on two pages stays on the other page's list; that list still
+            // runs through it, by the link for that page.
+            next = blocks[b].page == page ? blocks[b].nextOnPage : blocks[b].nextOnLastPage
+            guard blocks[b].valid else { continue }
+            blocks[b].valid = false
             // Other blocks' tails may still link here: the first instruction now sends
             // control back to the run loop (its other fields still give its EIP).
-            let head = blocks[Int(b)].start
+            let head = blocks[b].start
             head.pointee.handler = HandlerTable.invalidBlock
             head.pointee.op = .invalidBlock
         }

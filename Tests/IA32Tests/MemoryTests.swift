@@ -70,6 +70,31 @@ struct MemoryTests {
         #expect(m[.eax] == 3 + 15)
     }
 
+    @Test func writesToEitherPageOfAStraddlingBlockInvalidateIt() {
+        let m = TestMachine()
+        // mov $1,%eax ends just before the page boundary; mov $2,%ebx straddles it, so
+        // the block is on both pages' lists; int $0x80 starts a block on the second.
+        let start = TestMachine.code + 0xff9
+        m.memory.poke(start, [0xb8, 1, 0, 0, 0, 0xbb, 2, 0, 0, 0, 0xcd, 0x80])
+        func run() -> (UInt32, UInt32) {
+            m.cpu.eip = start
+            _ = m.cpu.run()
+            return (m[.eax], m[.ebx])
+        }
+        #expect(run() == (1, 2))
+        m.memory.write(TestMachine.code + 0x1001, [0x30], need: PagePermission.read)   // second page
+        #expect(run() == (1, 0x0030_0002))
+        m.memory.write(start + 1, [9], need: PagePermission.read)                       // first page
+        #expect(run() == (9, 0x0030_0002))
+        // The second page's list now runs through the block the first write dropped.
+        m.memory.write(TestMachine.code + 0x1002, [0x40], need: PagePermission.read)
+        #expect(run() == (9, 0x4030_0002))
+        m.cpu.blocks.flush()
+        #expect(run() == (9, 0x4030_0002))
+        m.memory.write(start + 1, [4], need: PagePermission.read)
+        #expect(run() == (4, 0x4030_0002))
+    }
+
     @Test func hostWritesInvalidateDecodedCode() {
         let m = TestMachine()
         m.memory.poke(TestMachine.code, [0xb8, 1, 0, 0, 0, 0xcd, 0x80])   // mov $1,%eax
