@@ -132,3 +132,28 @@ struct TaskTests {
         #expect(r == GateHarness.Result(stdout: Array("5\n1970\nsort (GNU coreutils) 9.1\n".utf8), status: 0), "\(r)")
     }
 }
+
+/// The process table keeps processes in PID order, whatever order they come and go in.
+struct ProcessTableTests {
+    @Test func findsInsertsAndRemovesInPIDOrder() throws {
+        let memory = try #require(GuestMemory())
+        let cpu = CPU(memory: memory)
+        var table = ProcessTable()
+        var made: [Int32: Linux.Process] = [:]
+        for pid: Int32 in [1005, 1000, 1003, 1009, 1001] {
+            let p = Linux.Process(memory: memory, cpu: cpu)
+            p.pid = pid
+            made[pid] = p
+            table[pid] = p
+        }
+        #expect(table.values.map(\.pid) == [1000, 1001, 1003, 1005, 1009])
+        #expect(table[1003] === made[1003])
+        #expect(table[1004] == nil)
+        #expect(table.removeValue(forKey: 1003) === made[1003])
+        #expect(table.removeValue(forKey: 1003) == nil)
+        table[1000] = nil
+        table[1009] = made[1009]                // setting again keeps one entry
+        #expect(table.values.map(\.pid) == [1001, 1005, 1009])
+        #expect(table.count == 3)
+    }
+}

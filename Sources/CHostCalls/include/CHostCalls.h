@@ -1,6 +1,6 @@
 // Host C library calls that Swift's Glibc module does not import: statfs(2) and
-// fstatfs(2) (sys/vfs.h), renameat2(2), and epoll and eventfd (sys/epoll.h,
-// sys/eventfd.h). Declared here rather than looked up with dlsym, which finds nothing
+// fstatfs(2) (sys/vfs.h), renameat2(2), epoll and eventfd (sys/epoll.h,
+// sys/eventfd.h), and getrandom(2). Declared here rather than looked up with dlsym, which finds nothing
 // in gate's statically linked executable.
 #ifndef CHOSTCALLS_H
 #define CHOSTCALLS_H
@@ -46,6 +46,25 @@ static inline int gate_host_epoll_wait(int epfd, uint32_t *events, uint64_t *dat
 
 static inline int gate_host_epoll_create1(int flags) { return epoll_create1(flags); }
 static inline int gate_host_eventfd(unsigned int initval, int flags) { return eventfd(initval, flags); }
+
+/// Fills `buf` with `n` random bytes from the host kernel, a few calls at most
+/// (getrandom(2) returns at most 32 MiB - 1 at a time); 0, or -1 with errno set.
+static inline int gate_host_random(void *buf, size_t n) {
+    unsigned char *p = (unsigned char *)buf;
+    while (n > 0) {
+        long r = syscall(SYS_getrandom, p, n, 0);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        p += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+#elif defined(__APPLE__)
+#include <stdlib.h>
+static inline int gate_host_random(void *buf, size_t n) { arc4random_buf(buf, n); return 0; }
 #endif
 
 #endif

@@ -14,11 +14,18 @@ enum BranchFusion {
     static let afterTestRR: [Op] = [.testRRJb, .testRRJae, .testRRJe, .testRRJne, .testRRJbe, .testRRJa,
                                     .testRRJs, .testRRJns, .testRRJl, .testRRJge, .testRRJle, .testRRJg]
 
-    /// Memory compares with an immediate, by [je, jne].
-    static let afterCmpMemory: [Op: [Op]] = [
-        .cmp8MI: [.cmp8MIJe, .cmp8MIJne], .cmp8MIB: [.cmp8MIBJe, .cmp8MIBJne],
-        .cmp32MI: [.cmp32MIJe, .cmp32MIJne], .cmp32MIB: [.cmp32MIBJe, .cmp32MIBJne],
-    ]
+    /// Memory compares with an immediate, fused with a je or a jne. (A switch, not a
+    /// dictionary: a hashed table keyed by `Op` costs a runtime conformance scan the
+    /// first time it is built.)
+    static func afterCmpMemory(_ compare: Op, je: Bool) -> Op? {
+        switch compare {
+        case .cmp8MI: return je ? .cmp8MIJe : .cmp8MIJne
+        case .cmp8MIB: return je ? .cmp8MIBJe : .cmp8MIBJne
+        case .cmp32MI: return je ? .cmp32MIJe : .cmp32MIJne
+        case .cmp32MIB: return je ? .cmp32MIBJe : .cmp32MIBJne
+        default: return nil
+        }
+    }
 
     /// Fuses the block's last two instructions if they are a 32-bit register compare or
     /// test and a jcc, or a compare of memory with an immediate and a je or jne.
@@ -30,10 +37,10 @@ enum BranchFusion {
         case .cmp32RR: fused = afterCmpRR[c]
         case .cmp32RI: fused = afterCmpRI[c]
         case .test32RR: fused = afterTestRR[c]
-        case .cmp8MI, .cmp8MIB, .cmp32MI, .cmp32MIB:
-            guard block[n - 1].op == .je || block[n - 1].op == .jne else { return }
-            fused = afterCmpMemory[compare.pointee.op]![block[n - 1].op == .je ? 0 : 1]
-        default: return
+        default:
+            guard block[n - 1].op == .je || block[n - 1].op == .jne,
+                  let f = afterCmpMemory(compare.pointee.op, je: block[n - 1].op == .je) else { return }
+            fused = f
         }
         compare.pointee.op = fused
         compare.pointee.handler = HandlerTable.handler(for: compare.pointee)

@@ -8,6 +8,9 @@ public struct Decoder {
     let need: UInt8
     /// DS, ES and SS are flat with base 0 (`CPUState.flatData`).
     let flatData: Bool
+    /// `HandlerTable`'s tables, read once per decoder rather than per instruction.
+    let handlers = HandlerTable.table
+    let flatHandlers = HandlerTable.flatTable
 
     /// Linear address of the instruction's first byte and of the next byte to fetch.
     var start: UInt32 = 0
@@ -91,7 +94,7 @@ public struct Decoder {
             f.length = 1
             f.next = eip &+ 1
             f.bits = Instruction.endsBlock
-            f.handler = HandlerTable.handler(f.op)
+            f.handler = handlers[Int(f.op.rawValue)]
             return f
         }
         let length = cursor &- start
@@ -103,7 +106,7 @@ public struct Decoder {
             f.length = 15
             f.next = eip &+ 15
             f.bits = Instruction.endsBlock
-            f.handler = HandlerTable.handler(f.op)
+            f.handler = handlers[Int(f.op.rawValue)]
             return f
         }
         i.length = UInt8(length)
@@ -115,7 +118,7 @@ public struct Decoder {
         // DS, ES and SS flat with base 0 as the block is decoded: an operand in one of
         // them (or none at all) takes the flat forms of the handlers.
         if flatData && (!i.isMemory || i.seg == 0 || i.seg == 2 || i.seg == 3) { i.bits |= Instruction.flatOperand }
-        i.handler = HandlerTable.handler(for: i)
+        i.handler = HandlerTable.handler(for: i, table: handlers, flatTable: flatHandlers)
         return i
     }
 

@@ -51,6 +51,13 @@ enum HandlerTable {
     /// The handler for `i`: its operation's flat form when the decoder marked the operand
     /// flat (`Instruction.flatOperand`) and there is one.
     @inline(__always) static func handler(for i: Instruction) -> UnsafeRawPointer {
+        handler(for: i, table: table, flatTable: flatTable)
+    }
+
+    /// The same, from tables the caller already holds: each read of a lazy static
+    /// goes through `swift_once`, which the decoder would otherwise pay per instruction.
+    @inline(__always) static func handler(for i: Instruction, table: UnsafeMutablePointer<UnsafeRawPointer>,
+                                          flatTable: UnsafeMutablePointer<UnsafeRawPointer?>) -> UnsafeRawPointer {
         if i.bits & Instruction.flatOperand != 0, let h = flatTable[Int(i.op.rawValue)] { return h }
         return table[Int(i.op.rawValue)]
     }
@@ -63,13 +70,14 @@ enum HandlerTable {
     /// Each family's file names its own shims (see `aluShim`); every `Op` must be in one,
     /// which `ThreadedDispatchTests` checks.
     static func shim(_ op: Op) -> Shim? {
-        let families: [(Op) -> Shim?] = [
-            aluShim, arithmeticShim, dataMoveShim, stackShim, controlShim, systemShim, flaglessShim,
-            fusedBranchShim, baseAddressedShim, floatingPointShim, blockEndShim,
-        ]
         for family in families {
             if let h = family(op) { return h }
         }
         return nil
     }
+
+    private static let families: [(Op) -> Shim?] = [
+        aluShim, arithmeticShim, dataMoveShim, stackShim, controlShim, systemShim, flaglessShim,
+        fusedBranchShim, baseAddressedShim, floatingPointShim, blockEndShim,
+    ]
 }

@@ -44,15 +44,26 @@ public struct ELFFile {
     public static let typeExec: UInt16 = 2
     public static let typeDyn: UInt16 = 3
 
+    /// The file's bytes, or its first bytes when `fileSize` says there are more (the
+    /// loader then maps the segments from the file): at least the header, the program
+    /// headers and the PT_INTERP path.
     public let bytes: [UInt8]
+    /// The size of the whole file.
+    public let fileSize: Int
+    /// Whether `bytes` is the whole file.
+    public var isComplete: Bool { bytes.count == fileSize }
     public let type: UInt16
     public let entry: UInt32
     public let phoff: UInt32
     public let phentsize: UInt16
     public let programHeaders: [ProgramHeader]
 
-    public init(_ bytes: [UInt8]) throws {
+    /// Parses `bytes`, the whole file or (with `fileSize`) its beginning. A beginning
+    /// too short for the program headers or the PT_INTERP path is `.truncated`.
+    public init(_ bytes: [UInt8], fileSize: Int? = nil) throws(ELFError) {
         self.bytes = bytes
+        let fileSize = max(fileSize ?? bytes.count, bytes.count)
+        self.fileSize = fileSize
         guard bytes.count >= 4, bytes[0] == 0x7f, bytes[1] == 0x45, bytes[2] == 0x4c, bytes[3] == 0x46 else {
             throw ELFError.notELF
         }
@@ -78,13 +89,16 @@ public struct ELFFile {
                                   align: ELFFile.u32(bytes, o + 28))
             if h.type == ProgramHeader.load {
                 guard h.filesz <= h.memsz else { throw ELFError.badSegment("file size exceeds memory size") }
-                guard UInt64(h.offset) + UInt64(h.filesz) <= UInt64(bytes.count) else { throw ELFError.truncated }
+                guard UInt64(h.offset) + UInt64(h.filesz) <= UInt64(fileSize) else { throw ELFError.truncated }
                 guard UInt64(h.vaddr) + UInt64(h.memsz) <= 0xc000_0000 else {
                     throw ELFError.badSegment("segment reaches into the kernel half")
                 }
                 guard h.offset & 0xfff == h.vaddr & 0xfff else {
                     throw ELFError.badSegment("offset and address disagree modulo the page size")
                 }
+            }
+            if h.type == ProgramHeader.interp {
+                guard UInt64(h.offset) + UInt64(h.filesz) <= UInt64(bytes.count) else { throw ELFError.truncated }
             }
             headers.append(h)
         }

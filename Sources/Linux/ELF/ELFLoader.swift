@@ -1,7 +1,7 @@
 import IA32
 
 /// Maps an ELF program's PT_LOAD segments into an address space as `binfmt_elf` does:
-/// page-aligned, with the file bytes copied in, the rest of the last page and the bss
+/// page-aligned, with the file bytes read in, the rest of the last page and the bss
 /// zero-filled, and the permissions the program headers ask for.
 public struct ELFLoader {
     /// Where an ET_DYN program (static-pie, or the dynamic linker) is placed.
@@ -28,9 +28,11 @@ public struct ELFLoader {
     }
 
     /// Loads `elf`. With an address space, the mappings are recorded there too (named
-    /// `path` in /proc/self/maps).
+    /// `path` in /proc/self/maps). With `file`, the open file `elf` was read from, the
+    /// segments come from the file; without, `elf.bytes` must be the whole file.
     public static func load(_ elf: ELFFile, into memory: GuestMemory, bias requested: UInt32? = nil,
-                            addressSpace mm: AddressSpace? = nil, path: String = "") throws -> Image {
+                            addressSpace mm: AddressSpace? = nil, path: String = "", file: Int32 = -1) throws -> Image {
+        guard file >= 0 || elf.isComplete else { throw ELFError.truncated }
         let bias = elf.type == ELFFile.typeDyn ? (requested ?? dynamicBase) : 0
         var end: UInt32 = 0
         var phdr: UInt32? = nil
@@ -55,9 +57,17 @@ public struct ELFLoader {
             }
             if h.filesz > 0 {
                 // As mmap of the file does: the whole first page comes from the file, so a
-                // page shared with the previous segment keeps that segment's bytes.
+                // page shared with the previous segment gets this segment's bytes.
                 let fileStart = Int(h.offset & ~0xfff)
-                memory.poke(pageStart, elf.bytes[fileStart..<Int(h.offset + h.filesz)])
+                let fileEnd = Int(h.offset + h.filesz)
+                let count = UInt32(fileEnd - fileStart)
+                if file >= 0 {
+                    guard memory.readFile(file, offset: fileStart, into: pageStart, length: count) else {
+                        throw ELFError.truncated
+                    }
+                } else {
+                    memory.poke(pageStart, elf.bytes[fileStart..<fileEnd])
+                }
             }
             end = max(end, pageEnd)
             // AT_PHDR: the program headers as mapped by the segment that holds them.

@@ -62,7 +62,31 @@ public enum PathResolver {
     }
 
     static func join(_ comps: [String]) -> String {
-        "/" + comps.joined(separator: "/")
+        "/" + joined(comps)
+    }
+
+    /// Components joined by "/". Written out rather than `joined(separator:)`, and for
+    /// concrete element types, because the generic paths resolve associated types at
+    /// run time: a conformance scan of the whole binary, in every run, since the first
+    /// path is the current directory's.
+    static func joined(_ comps: [String]) -> String {
+        var r = ""
+        for (k, c) in comps.enumerated() {
+            if k > 0 { r.append("/") }
+            r.append(c)
+        }
+        return r
+    }
+
+    static func joined(_ comps: some Collection<Substring>) -> String {
+        var r = ""
+        var first = true
+        for c in comps {
+            if !first { r.append("/") }
+            r.append(contentsOf: c)
+            first = false
+        }
+        return r
     }
 
     /// The host path for canonical guest components under `root`.
@@ -71,7 +95,7 @@ public enum PathResolver {
         while r.count > 1 && r.hasSuffix("/") { r.removeLast() }
         if comps.isEmpty { return r.isEmpty ? "/" : r }
         let prefix = r == "/" ? "" : r
-        return prefix + "/" + comps.joined(separator: "/")
+        return prefix + "/" + joined(comps)
     }
 
     /// The /proc provider in effect for `process`.

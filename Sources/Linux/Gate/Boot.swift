@@ -68,15 +68,16 @@ public struct Boot {
         memory.poke(KernelLayout.text, entry.bytes)
         let tableBytes = UInt32(Boot.syscallCount * 4)
         memory.map(KernelLayout.syscallTable, length: tableBytes, permission: PagePermission.kernelRead)
-        var table: [UInt8] = []
-        for n in 0..<Boot.syscallCount { table += GuestLayout.le32(entry.stubBase + UInt32(n) * 4) }
-        memory.poke(KernelLayout.syscallTable, table)
+        // Word by word into guest memory: building these tables as arrays of bytes
+        // first took half a million host instructions at every start.
+        for n in 0..<UInt32(Boot.syscallCount) { memory.store32(KernelLayout.syscallTable + n * 4, entry.stubBase + n * 4) }
         memory.map(entry.stubBase, length: UInt32(entry.stubs.count + 0xfff) & ~0xfff, permission: kernelText)
         memory.poke(entry.stubBase, entry.stubs)
 
         // GDT (include/asm-i386/segment.h): TLS 6–8, kernel CS/DS 12–13, user CS/DS 14–15, TSS 16.
         func put(_ index: Int, _ d: SegmentDescriptor) {
-            memory.poke(KernelLayout.gdt + UInt32(index * 8), GuestLayout.le32(d.low) + GuestLayout.le32(d.high))
+            memory.store32(KernelLayout.gdt + UInt32(index * 8), d.low)
+            memory.store32(KernelLayout.gdt + UInt32(index * 8) + 4, d.high)
         }
         memory.poke(KernelLayout.gdt, [UInt8](repeating: 0, count: KernelLayout.gdtEntries * 8))
         put(12, SegmentDescriptor(base: 0, limit: 0xfffff, type: 0xa, dpl: 0))
@@ -90,7 +91,8 @@ public struct Boot {
         func gate(_ vector: Int, _ offset: UInt32, type: UInt32, dpl: UInt32) {
             let low = (UInt32(KernelLayout.kernelCS) << 16) | (offset & 0xffff)
             let high = (offset & 0xffff_0000) | 0x8000 | (dpl << 13) | (type << 8)
-            memory.poke(KernelLayout.idt + UInt32(vector * 8), GuestLayout.le32(low) + GuestLayout.le32(high))
+            memory.store32(KernelLayout.idt + UInt32(vector * 8), low)
+            memory.store32(KernelLayout.idt + UInt32(vector * 8) + 4, high)
         }
         for v in 0..<256 { gate(v, entry.trapStub(0), type: 0xe, dpl: 0) }
         gate(3, entry.trapStub(3), type: 0xe, dpl: 3)    // set_system_intr_gate(3, &int3)

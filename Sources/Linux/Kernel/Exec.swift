@@ -39,10 +39,12 @@ extension Kernel {
     /// interpreter from under the root, the break after the bss, the stack with argv,
     /// envp and the auxiliary vector — and sets the registers for its first instruction.
     public func exec(path: String, arguments: [String]) throws {
-        guard let data = Kernel.readFile(path) else {
+        let file: ProgramFile?
+        do { file = try ProgramFile(path: path) } catch { throw ExecError.badELF(path, error) }
+        guard let file else {
             throw access(path, F_OK) == 0 ? ExecError.unreadable(path) : ExecError.notFound(path)
         }
-        try exec(image: data, path: path, arguments: arguments)
+        try exec(elf: file.elf, file: file.fd, path: path, arguments: arguments, environment: options.environment)
     }
 
     /// Loads an executable image held in memory, named `path`.
@@ -54,12 +56,18 @@ extension Kernel {
     func exec(image data: [UInt8], path: String, arguments: [String], environment: [String]) throws {
         let elf: ELFFile
         do { elf = try ELFFile(data) } catch let e as ELFError { throw ExecError.badELF(path, e) }
+        try exec(elf: elf, file: -1, path: path, arguments: arguments, environment: environment)
+    }
+
+    /// Loads `elf`, whose segments come from the open `file` (or, with -1, from
+    /// `elf.bytes`).
+    private func exec(elf: ELFFile, file: Int32, path: String, arguments: [String], environment: [String]) throws {
         let mm = process.mm
         let memory = process.memory
 
         var program: ELFLoader.Image
         do {
-            program = try ELFLoader.load(elf, into: memory, addressSpace: mm, path: path)
+            program = try ELFLoader.load(elf, into: memory, addressSpace: mm, path: path, file: file)
         } catch let e as ELFError { throw ExecError.badELF(path, e) }
         mm.startBrk = program.end
         mm.brk = program.end
@@ -68,15 +76,19 @@ extension Kernel {
         var entryPoint = program.entry
         if let interp = elf.interpreter {
             // Resolved inside the root: no symlink may lead out of it.
-            guard let hostPath = try? PathResolver.hostPath(of: interp, process: process),
-                  let bytes = Kernel.readFile(hostPath) else { throw ExecError.interpreterMissing(interp) }
-            let ld: ELFFile
-            do { ld = try ELFFile(bytes) } catch let e as ELFError { throw ExecError.badELF(interp, e) }
+            guard let hostPath = try? PathResolver.hostPath(of: interp, process: process) else {
+                throw ExecError.interpreterMissing(interp)
+            }
+            let ldFile: ProgramFile?
+            do { ldFile = try ProgramFile(path: hostPath) } catch { throw ExecError.badELF(interp, error) }
+            guard let ldFile else { throw ExecError.interpreterMissing(interp) }
+            let ld = ldFile.elf
             let span = ELFLoader.span(ld)
             guard let base = mm.findFree(length: span.length) else { throw ExecError.badELF(interp, .badSegment("no room")) }
             let image: ELFLoader.Image
             do {
-                image = try ELFLoader.load(ld, into: memory, bias: base &- span.low, addressSpace: mm, path: interp)
+                image = try ELFLoader.load(ld, into: memory, bias: base &- span.low, addressSpace: mm, path: interp,
+                                           file: ldFile.fd)
             } catch let e as ELFError { throw ExecError.badELF(interp, e) }
             interpreterBase = image.bias
             entryPoint = image.entry
@@ -84,8 +96,7 @@ extension Kernel {
 
         let top = KernelLayout.pageOffset
         mm.map(top - Kernel.stackSize, length: Kernel.stackSize, permission: PagePermission.userWrite, name: "[stack]")
-        var random = [UInt8](repeating: 0, count: 16)
-        for i in random.indices { random[i] = UInt8.random(in: 0...255) }
+        let random = HostRandom.bytes(16)
         let cpu = process.cpu
         var auxv: [(AuxType, UInt32)] = []
         auxv.append((.sysinfo, boot.vdso.vsyscall))
@@ -135,7 +146,7 @@ extension Kernel {
                 if c == "." || c.isEmpty { continue }
                 if c == ".." { _ = parts.popLast() } else { parts.append(c) }
             }
-            return "/" + parts.joined(separator: "/")
+            return "/" + PathResolver.joined(parts)
         }
         let a = absolute(path)
         let root = process.fs.root

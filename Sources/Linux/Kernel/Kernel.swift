@@ -54,7 +54,7 @@ public final class Kernel {
     /// Every live task, in creation order (the scheduler goes round them).
     public internal(set) var tasks: [Task] = []
     /// Live and zombie processes by pid.
-    public internal(set) var processes: [Int32: Process] = [:]
+    public internal(set) var processes = ProcessTable()
     var nextPid: Int32 = 1001
     /// Whether host signals are this kernel's to forward (HostSignals.swift): only one
     /// kernel in a host process should take them.
@@ -82,8 +82,10 @@ public final class Kernel {
     /// symbol dictionaries they come from (hashing a String per call showed in profiles).
     let stubBase: UInt32, notifyResume: UInt32, sysenterReturn: UInt32
     let sixthArgumentFetch: UInt32, syscallFault: UInt32
-    /// Numbers of calls that reached -ENOSYS, each reported once.
-    public private(set) var unimplemented: Set<UInt32> = []
+    /// Numbers of calls that reached -ENOSYS, each reported once, in the order first
+    /// made. (An array: glibc's start-up makes one such call in every program, rseq,
+    /// and a `Set` costs a runtime conformance scan the first time it grows.)
+    public private(set) var unimplemented: [UInt32] = []
     /// Guest instructions retired by every task so far (`gate run --stats`).
     public internal(set) var instructionsRetired: UInt64 = 0
     /// The CPU exception that killed the process, and where.
@@ -274,7 +276,8 @@ public final class Kernel {
             context.regsAddress = regsAddress
             return body(context)
         }
-        if unimplemented.insert(number).inserted {
+        if !unimplemented.contains(number) {
+            unimplemented.append(number)
             notice("gate: system call \(number) is not implemented (-ENOSYS)")
         }
         return Errno.ENOSYS.negated

@@ -23,7 +23,7 @@ public struct StraceFormatter {
         }
         var (name, kinds, values) = (entry.name, entry.args, args)
         // i386's socketcall multiplexer: strace shows the operation as its own call.
-        if name == "socketcall", let op = SocketSyscalls.operations[args[0]],
+        if name == "socketcall", let op = SocketSyscalls.operation(args[0]),
            let raw = memory.read(args[1], count: op.args.count * 4, need: PagePermission.userRead) {
             (name, kinds) = (op.name, op.args)
             values = (0..<op.args.count).map { GuestLayout.u32(raw, $0 * 4) } + [UInt32](repeating: 0, count: 6)

@@ -17,7 +17,7 @@ public final class ProcFiles: ProcFileProvider {
     func processPath(_ path: String, _ process: Process) -> String?? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         guard parts.count >= 2, parts[0] == "proc", parts[1] == String(process.pid) else { return nil }
-        return .some(parts.count > 2 ? parts[2...].joined(separator: "/") : nil)
+        return .some(parts.count > 2 ? PathResolver.joined(parts[2...]) : nil)
     }
 
     public func open(path: String, process: Process) -> [UInt8]? {

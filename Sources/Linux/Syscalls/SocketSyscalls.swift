@@ -14,19 +14,24 @@ import IA32
 public enum SocketSyscalls {
     public static let entries: [SyscallEntry] = [
         SyscallEntry(102, "socketcall", [.int, .pointer], FileSyscalls.sys(socketcall)),
-        SyscallEntry(360, "socketpair", operations[8]!.args, FileSyscalls.sys { c throws(Errno) in
+        SyscallEntry(360, "socketpair", operation(8)!.args, FileSyscalls.sys { c throws(Errno) in
             try socketpair(c, domain: c.arg(0), type: c.arg(1), proto: c.arg(2), pair: c.arg(3))
         }),
-        SyscallEntry(373, "shutdown", operations[13]!.args, FileSyscalls.sys { c throws(Errno) in
+        SyscallEntry(373, "shutdown", operation(13)!.args, FileSyscalls.sys { c throws(Errno) in
             try shutdown(c, fd: c.int(0), how: c.arg(1))
         }),
     ]
 
-    /// socketcall's operations Gate implements, as `--strace` names and shows them.
-    public static let operations: [UInt32: (name: String, args: [SyscallArg])] = [
-        8: ("socketpair", [.symbols(.socketFamily), .symbols(.socketType), .int, .intsOut(count: 2)]),
-        13: ("shutdown", [.fd, .symbols(.shutdownHow)]),
-    ]
+    /// socketcall's operations Gate implements, as `--strace` names and shows them. (A
+    /// switch: every program builds the system-call table at start-up, and a dictionary
+    /// keyed by UInt32 would cost it a runtime conformance scan.)
+    public static func operation(_ number: UInt32) -> (name: String, args: [SyscallArg])? {
+        switch number {
+        case 8: return ("socketpair", [.symbols(.socketFamily), .symbols(.socketType), .int, .intsOut(count: 2)])
+        case 13: return ("shutdown", [.fd, .symbols(.shutdownHow)])
+        default: return nil
+        }
+    }
 
     static let afUnix: UInt32 = 1, afMax: UInt32 = 46
     #if canImport(Glibc)

@@ -66,9 +66,7 @@ public enum SystemSyscalls {
 
     static func getrandom(_ c: SyscallContext) -> Int32 {
         let n = Int(min(c.arg(1), 1 << 25))
-        var bytes = [UInt8](repeating: 0, count: n)
-        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
-        return c.write(bytes, to: c.arg(0)) ? Int32(n) : Errno.EFAULT.negated
+        return c.write(HostRandom.bytes(n), to: c.arg(0)) ? Int32(n) : Errno.EFAULT.negated
     }
 
     /// The limits Gate reports: RLIMIT_STACK 8 MiB, RLIMIT_NOFILE 1024, others infinite.
