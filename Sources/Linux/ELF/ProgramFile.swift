@@ -47,6 +47,14 @@ final class ProgramFile {
 
     deinit { close(fd) }
 
+    /// The file's first bytes, at most `limit` of them (fewer when it is shorter); nil
+    /// when it cannot be read.
+    static func read(_ fd: Int32, upTo limit: Int) -> [UInt8]? {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        return read(fd, count: min(limit, Int(st.st_size)))
+    }
+
     /// The file's first `count` bytes; nil if it is shorter.
     static func read(_ fd: Int32, count: Int) -> [UInt8]? {
         var complete = true

@@ -61,7 +61,7 @@ extension Kernel {
 
     /// Loads `elf`, whose segments come from the open `file` (or, with -1, from
     /// `elf.bytes`).
-    private func exec(elf: ELFFile, file: Int32, path: String, arguments: [String], environment: [String]) throws {
+    func exec(elf: ELFFile, file: Int32, path: String, arguments: [String], environment: [String]) throws {
         let mm = process.mm
         let memory = process.memory
 
@@ -168,27 +168,5 @@ extension Kernel {
         let hereComponents = PathResolver.components(here)
         guard hereComponents.starts(with: rootComponents) else { return "/" }
         return PathResolver.join(Array(hereComponents.dropFirst(rootComponents.count)))
-    }
-
-    static func readFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        // Read straight into uninitialised storage: zero-filling a program first costs
-        // as much as reading it.
-        var complete = true
-        let out = [UInt8](unsafeUninitializedCapacity: Int(st.st_size)) { buffer, count in
-            if buffer.count >= 64 << 10 { GuestMemory.populate(UnsafeMutableRawBufferPointer(buffer)) }
-            var done = 0
-            while done < buffer.count {
-                let n = read(fd, buffer.baseAddress! + done, buffer.count - done)
-                if n <= 0 { complete = false; break }
-                done += n
-            }
-            count = done
-        }
-        return complete ? out : nil
     }
 }

@@ -46,7 +46,8 @@ extension Kernel {
     /// What execve will load, found and checked before the point of no return.
     struct ExecPlan {
         var hostPath: String
-        var image: [UInt8]
+        /// The program, opened and its headers checked; its segments are read at commit.
+        var file: ProgramFile
         var arguments: [String]
     }
 
@@ -84,7 +85,12 @@ extension Kernel {
         guard stat(hostPath, &st) == 0 else { throw .ENOENT }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw .EACCES }
         guard access(hostPath, X_OK) == 0 else { throw .EACCES }
-        guard let data = Kernel.readFile(hostPath) else { throw .EACCES }
+        // The first bytes, as binfmt_script and binfmt_elf look at them.
+        let fd = open(hostPath, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .EACCES }
+        let data = ProgramFile.read(fd, upTo: Kernel.shebangMax)
+        close(fd)
+        guard let data else { throw .EACCES }
         if data.count >= 2 && data[0] == 0x23 && data[1] == 0x21 {       // "#!"
             if depth >= 4 { throw .ELOOP }
             var line = data[2..<min(data.count, Kernel.shebangMax)]
@@ -107,11 +113,13 @@ extension Kernel {
             args += arguments.dropFirst()
             return try planExec(hostPath: host, name: interpreter, arguments: args, depth: depth + 1)
         }
-        guard let elf = try? ELFFile(data) else { throw .ENOEXEC }
-        if let interp = elf.interpreter {
+        let opened: ProgramFile?
+        do { opened = try ProgramFile(path: hostPath) } catch { throw .ENOEXEC }
+        guard let file = opened else { throw .EACCES }
+        if let interp = file.elf.interpreter {
             _ = try PathResolver.hostPath(of: interp, process: process)
         }
-        return ExecPlan(hostPath: hostPath, image: data, arguments: arguments)
+        return ExecPlan(hostPath: hostPath, file: file, arguments: arguments)
     }
 
     /// flush_old_exec and load_elf_binary: past this point there is no going back.
@@ -148,7 +156,8 @@ extension Kernel {
         p.dumpable = 1
         p.name = String(PathResolver.lastComponent(guestPath(ofHostPath: plan.hostPath)).prefix(15))
         do {
-            try exec(image: plan.image, path: plan.hostPath, arguments: plan.arguments, environment: environment)
+            try exec(elf: plan.file.elf, file: plan.file.fd, path: plan.hostPath, arguments: plan.arguments,
+                     environment: environment)
         } catch {
             p.exitStatus = 11
             return 0
