@@ -47,7 +47,7 @@ public struct Assembler: Sendable {
     private var labelNames: [String] = []
     private var labelAddresses: [UInt32?] = []
     private var fixups: [Fixup] = []
-    private var namedSymbols: [String: UInt32] = [:]
+    private var namedSymbols = SymbolList()
     private var errors: [AsmError] = []
     var pending = Prefixes()
 
@@ -91,7 +91,10 @@ public struct Assembler: Sendable {
     }
 
     /// Named labels bound so far, by name (a later binding of a name wins).
-    public var symbols: [String: UInt32] { namedSymbols }
+    public var symbols: [String: UInt32] { namedSymbols.dictionary }
+
+    /// The same, in the order they were bound.
+    public var symbolList: SymbolList { namedSymbols }
 
     /// The address `l` is bound to, if it is bound.
     public func address(of l: Label) -> UInt32? {

@@ -139,20 +139,24 @@ enum ELFWriter {
     /// A string table (`.dynstr`, `.shstrtab`): offset 0 is the empty string.
     struct StringTable {
         private(set) var bytes: [UInt8] = [0]
-        private var offsets: [String: UInt32] = ["": 0]
+        /// Each string's offset; a handful of names, searched in order (SymbolList says
+        /// why not a dictionary).
+        private var offsets: [(String, UInt32)] = [("", 0)]
 
         /// Adds `s` (once) and returns its offset.
         @discardableResult
         mutating func add(_ s: String) -> UInt32 {
-            if let o = offsets[s] { return o }
+            if let o = offset(s) { return o }
             let o = UInt32(bytes.count)
             bytes += Array(s.utf8)
             bytes.append(0)
-            offsets[s] = o
+            offsets.append((s, o))
             return o
         }
 
-        subscript(_ s: String) -> UInt32 { offsets[s]! }
+        private func offset(_ s: String) -> UInt32? { offsets.first { $0.0 == s }?.1 }
+
+        subscript(_ s: String) -> UInt32 { offset(s)! }
     }
 
     struct ProgramHeader {

@@ -16,17 +16,18 @@ import X86Asm
 public struct EntryText {
     public let bytes: [UInt8]
     /// Named addresses: entry points, labels the tracer shows, the fixup site.
-    public let symbols: [String: UInt32]
+    public let symbolList: SymbolList
+    public var symbols: [String: UInt32] { symbolList.dictionary }
     /// The stub area: `hlt` of system call n is at `stubBase + 4n`.
     public let stubs: [UInt8]
     public let syscallCount: Int
 
-    public var boot: UInt32 { symbols["boot"]! }
-    public var systemCall: UInt32 { symbols["system_call"]! }
-    public var sysenterEntry: UInt32 { symbols["sysenter_entry"]! }
+    public var boot: UInt32 { symbolList["boot"]! }
+    public var systemCall: UInt32 { symbolList["system_call"]! }
+    public var sysenterEntry: UInt32 { symbolList["sysenter_entry"]! }
     /// The `movl (%ebp),%ebp` whose fault the exception table sends to `syscall_fault`.
-    public var sixthArgumentFetch: UInt32 { symbols["sysenter_fetch_arg6"]! }
-    public var syscallFault: UInt32 { symbols["syscall_fault"]! }
+    public var sixthArgumentFetch: UInt32 { symbolList["sysenter_fetch_arg6"]! }
+    public var syscallFault: UInt32 { symbolList["syscall_fault"]! }
     /// `do_notify_resume`'s stub: pending work on the way out (signals, tracing).
     public var notifyResume: UInt32 { stubBase + UInt32(syscallCount) * 4 }
     /// The trap handlers' stubs: the ones user `int $3`, `int $4` and `int $5` reach
@@ -185,7 +186,7 @@ public struct EntryText {
         a.mov(Mem(base: .esp, disp: ptEAX), imm: UInt32(bitPattern: Errno.EFAULT.negated))
         a.jmp(syscallExit)
         bytes = try a.finish()
-        var syms = a.symbols
+        var syms = a.symbolList
 
         // --- the stubs: sys_call_table entries and do_notify_resume (hlt; ret), then
         // the trap handlers (hlt; iret)
@@ -194,6 +195,6 @@ public struct EntryText {
         for _ in 0...EntryText.trapVectors.count { s += [0xf4, 0xcf, 0x90, 0x90] }
         stubs = s
         syms["do_notify_resume"] = notifyResume
-        symbols = syms
+        symbolList = syms
     }
 }

@@ -1,3 +1,5 @@
+import X86Asm
+
 /// The vsyscall page, linux-gate.so.1.
 ///
 /// Linux 2.6 (arch/i386/kernel/sysenter.c) maps one page at 0xffffe000 in every process:
@@ -48,19 +50,20 @@ public struct VDSOImage: Sendable {
     public let bytes: [UInt8]
     /// Absolute addresses: "__kernel_vsyscall", "__kernel_sigreturn", "__kernel_rt_sigreturn", and for the
     /// sysenter image also "SYSENTER_RETURN" (the `pop %ebp` after the restart jmp).
-    public let symbols: [String: UInt32]
+    public let symbolList: SymbolList
+    public var symbols: [String: UInt32] { symbolList.dictionary }
 
     public init(kind: Kind) {
         var builder = Builder(kind: kind)
         self.kind = kind
         self.bytes = builder.build()
-        self.symbols = builder.symbols
+        self.symbolList = builder.symbols
     }
 
-    public var vsyscall: UInt32 { symbols["__kernel_vsyscall"]! }
-    public var sysenterReturn: UInt32? { symbols["SYSENTER_RETURN"] }
-    public var sigreturn: UInt32 { symbols["__kernel_sigreturn"]! }
-    public var rtSigreturn: UInt32 { symbols["__kernel_rt_sigreturn"]! }
+    public var vsyscall: UInt32 { symbolList["__kernel_vsyscall"]! }
+    public var sysenterReturn: UInt32? { symbolList["SYSENTER_RETURN"] }
+    public var sigreturn: UInt32 { symbolList["__kernel_sigreturn"]! }
+    public var rtSigreturn: UInt32 { symbolList["__kernel_rt_sigreturn"]! }
 }
 
 extension VDSOImage {
@@ -126,7 +129,7 @@ extension VDSOImage {
 
     private struct Builder {
         let kind: Kind
-        var symbols: [String: UInt32] = [:]
+        var symbols = SymbolList()
 
         init(kind: Kind) { self.kind = kind }
 
