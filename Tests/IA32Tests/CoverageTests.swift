@@ -59,6 +59,7 @@ struct CoverageTests {
         .cmp8MIBJe: "fused branch: BranchFusionTests", .cmp8MIBJne: "fused branch: BranchFusionTests",
         .cmp32MIJe: "fused branch: BranchFusionTests", .cmp32MIJne: "fused branch: BranchFusionTests",
         .cmp32MIBJe: "fused branch: BranchFusionTests", .cmp32MIBJne: "fused branch: BranchFusionTests",
+        .movzx8M32BAdvance: "fused pair: LoadAdvanceFusionTests",
         .blockTail: "not an instruction: the record after a block (ThreadedDispatchTests)",
         .invalidBlock: "not an instruction: marks a block code writes invalidated (ThreadedDispatchTests)",
     ]

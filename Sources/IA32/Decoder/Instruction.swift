@@ -83,6 +83,11 @@ public enum Op: UInt16, CaseIterable, Sendable {
     case cmp8MIJe, cmp8MIJne, cmp8MIBJe, cmp8MIBJne, cmp32MIJe, cmp32MIJne, cmp32MIBJe, cmp32MIBJne
     /// Memory forms for operands without an index register (Dispatch/BaseAddressedHandlers.swift).
     case mov32RMB, movzx8M32B, mov32MRB, mov8MRB, mov8MIB, cmp32RMB, cmp32MIB, cmp8MIB
+    /// `movzbl (base),reg` and the flagless `add $imm,reg'` right after it, run as one
+    /// (Decoder/LoadAdvanceFusion.swift, Dispatch/LoadAdvanceHandlers.swift): the step of
+    /// every byte-scanning loop. The add stays in its slot and runs on its own only when
+    /// the load takes the general path.
+    case movzx8M32BAdvance
 
     /// The hot x87 forms, each an operation of its own (Dispatch/FloatingPointHandlers.swift)
     /// rather than `.x87` and a second dispatch on the form.

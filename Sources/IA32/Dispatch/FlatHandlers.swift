@@ -192,6 +192,8 @@ extension HandlerTable {
         case .ret: return gate_tc_flat_ret
         case .jmpRM: return gate_tc_flat_jmpRM
         case .callRM: return gate_tc_flat_callRM
+        // Named in the file of its body, as every shim must be to have the body inlined.
+        case .movzx8M32BAdvance: return loadAdvanceFlatShim(op)
         default: return nil
         }
     }

@@ -60,16 +60,18 @@ typedef const void *(*gate_handler)(void *s, const void *i);
 /// `slow`: the body has no calls in it (so the shim saves no registers) and returns false
 /// when it cannot finish (a segment that is not flat, a page it may not touch, an access
 /// across pages…); the general body then runs the instruction from the start. Otherwise
-/// the next instruction follows.
-#define GATE_FAST_SHIM(shim, body, slow)                                                  \
+/// execution goes on `slots` instructions later: 1, or 2 for a fused pair whose second
+/// instruction keeps its slot unexecuted.
+#define GATE_FAST_SHIM_SLOTS(shim, body, slow, slots)                                     \
     static inline const void *shim(void *s, const void *i) {                             \
         __attribute__((swiftcall)) _Bool body(void *s, const void *i);                   \
         _Bool done;                                                                       \
         GATE_INLINE_CALL done = body(s, i);                                               \
         if (__builtin_expect(!done, 0)) __attribute__((musttail)) return slow(s, i);      \
-        const void *n = (const char *)i + GATE_INSTRUCTION_SIZE;                          \
+        const void *n = (const char *)i + (slots) * GATE_INSTRUCTION_SIZE;                \
         __attribute__((musttail)) return GATE_NEXT_HANDLER(n)(s, n);                      \
     }
+#define GATE_FAST_SHIM(shim, body, slow) GATE_FAST_SHIM_SLOTS(shim, body, slow, 1)
 
 /// The same for a terminator, whose fast body returns where to go (null: the run loop)
 /// or GATE_SLOW for the general body.
@@ -215,6 +217,11 @@ GATE_FLAT_TERMINATOR(cmp32MIJne) GATE_FLAT_TERMINATOR(cmp32MIBJe)
 GATE_FLAT_TERMINATOR(cmp32MIBJne) GATE_FLAT_HANDLER(push32R) GATE_FLAT_HANDLER(pop32R)
 GATE_FLAT_HANDLER(pushImm) GATE_FLAT_HANDLER(pushRM) GATE_FLAT_TERMINATOR(call)
 GATE_FLAT_TERMINATOR(ret) GATE_FLAT_TERMINATOR(jmpRM) GATE_FLAT_TERMINATOR(callRM)
+// Fused pairs (Sources/IA32/Dispatch/LoadAdvanceHandlers.swift).
+GATE_SLOW_SHIM(movzx8M32BAdvance)
+GATE_FAST_SHIM_SLOTS(gate_tc_movzx8M32BAdvance, gate_exec_movzx8M32BAdvance, gate_tc_slow_movzx8M32BAdvance, 2)
+GATE_FAST_SHIM_SLOTS(gate_tc_flat_movzx8M32BAdvance, gate_exec_flat_movzx8M32BAdvance,
+                     gate_tc_slow_movzx8M32BAdvance, 2)
 
 /// Spends `count` instructions of the budget at `budget`; whether any is left. Written
 /// in C so that it compiles to one subtraction in memory and a branch on its flags.

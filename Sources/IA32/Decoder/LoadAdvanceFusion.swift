@@ -1,0 +1,22 @@
+/// Byte-load and pointer-advance fusion within a decoded block. Loops over bytes —
+/// checksums, hashes, string scans, parsers — step with `movzbl (%edx),%edi; add
+/// $1,%edx`, and the add's flags are nearly always overwritten unread. When FlagLiveness
+/// has given such an add its flagless form, the load becomes one handler that also
+/// advances (`Op.movzx8M32BAdvance`), saving a dispatch and a register load per byte.
+/// The add keeps its slot: positions, counts and the block's tail are unchanged, and
+/// it runs on its own when the load takes the general path (a fault, a segment with a
+/// base), after the load, as the CPU would.
+enum LoadAdvanceFusion {
+    static func fuse(_ block: UnsafeMutablePointer<Instruction>, count n: Int) {
+        var k = 0
+        while k + 1 < n {
+            if block[k].op == .movzx8M32B && block[k + 1].op == .add32RINF {
+                block[k].op = .movzx8M32BAdvance
+                block[k].handler = HandlerTable.handler(for: block[k])
+                k += 2
+            } else {
+                k += 1
+            }
+        }
+    }
+}
