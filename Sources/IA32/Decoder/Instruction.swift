@@ -88,6 +88,11 @@ public enum Op: UInt16, CaseIterable, Sendable {
     /// every byte-scanning loop. The add stays in its slot and runs on its own only when
     /// the load takes the general path.
     case movzx8M32BAdvance
+    /// Two to eight `push %r32` or `pop %r32` in a row, run as one (Decoder/
+    /// StackRunFusion.swift, Dispatch/StackRunHandlers.swift): `sub` counts them and
+    /// `imm` holds their registers, four bits each, first in the low bits. The rest of
+    /// the run stays in its slots for the general path.
+    case push32RRun, pop32RRun
 
     /// The hot x87 forms, each an operation of its own (Dispatch/FloatingPointHandlers.swift)
     /// rather than `.x87` and a second dispatch on the form.

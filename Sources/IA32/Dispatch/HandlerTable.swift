@@ -78,6 +78,6 @@ enum HandlerTable {
 
     private static let families: [(Op) -> Shim?] = [
         aluShim, arithmeticShim, dataMoveShim, stackShim, controlShim, systemShim, flaglessShim,
-        fusedBranchShim, baseAddressedShim, loadAdvanceShim, floatingPointShim, blockEndShim,
+        fusedBranchShim, baseAddressedShim, loadAdvanceShim, stackRunShim, floatingPointShim, blockEndShim,
     ]
 }

@@ -114,8 +114,13 @@ func exec_pusha(_ s: State, _ i: Ins) -> Next { s.pusha(i); return s.proceed(i) 
 @_silgen_name("gate_exec_popa") @inline(__always)
 func exec_popa(_ s: State, _ i: Ins) -> Next { s.popa(i); return s.proceed(i) }
 
+/// pushf; the fast body pushes 32 bits onto one allowed page (the sysenter path's pushf).
 @_silgen_name("gate_exec_pushf") @inline(__always)
-func exec_pushf(_ s: State, _ i: Ins) -> Next { s.pushf(i); return s.proceed(i) }
+func exec_pushf(_ s: State, _ i: Ins) -> Bool {
+    i.size == 4 && s.fastPush32(s.eflags & ~(EFLAGS.vm | EFLAGS.rf), flat: false)
+}
+@_silgen_name("gate_exec_slow_pushf") @inline(__always)
+func slow_pushf(_ s: State, _ i: Ins) -> Next { s.pushf(i); return s.proceed(i) }
 
 /// popf ends its block: setting TF must reach the run loop, which single-steps.
 @_silgen_name("gate_exec_popf") @inline(__always)

@@ -126,7 +126,7 @@ GATE_HANDLER(loadFarPointer) GATE_HANDLER(arpl) GATE_HANDLER(bound)
 GATE_HANDLER(clc) GATE_HANDLER(stc) GATE_HANDLER(cmc) GATE_HANDLER(cld) GATE_HANDLER(std)
 GATE_HANDLER(cli) GATE_HANDLER(sti) GATE_HANDLER(nop) GATE_HANDLER(pushReg)
 GATE_HANDLER(popReg) GATE_HANDLER(popRM)
-GATE_HANDLER(pusha) GATE_HANDLER(popa) GATE_HANDLER(pushf)
+GATE_HANDLER(pusha) GATE_HANDLER(popa) GATE_SPLIT_HANDLER(pushf)
 GATE_HANDLER(popf) GATE_HANDLER(enter) GATE_HANDLER(leave) GATE_HANDLER(jcc)
 GATE_HANDLER(jmp) GATE_HANDLER(retImm)
 GATE_HANDLER(loop) GATE_HANDLER(jecxz) 
@@ -222,6 +222,9 @@ GATE_SLOW_SHIM(movzx8M32BAdvance)
 GATE_FAST_SHIM_SLOTS(gate_tc_movzx8M32BAdvance, gate_exec_movzx8M32BAdvance, gate_tc_slow_movzx8M32BAdvance, 2)
 GATE_FAST_SHIM_SLOTS(gate_tc_flat_movzx8M32BAdvance, gate_exec_flat_movzx8M32BAdvance,
                      gate_tc_slow_movzx8M32BAdvance, 2)
+// Runs of register pushes and pops (Sources/IA32/Dispatch/StackRunHandlers.swift).
+GATE_SPLIT_TERMINATOR(push32RRun) GATE_FLAT_TERMINATOR(push32RRun)
+GATE_SPLIT_TERMINATOR(pop32RRun) GATE_FLAT_TERMINATOR(pop32RRun)
 
 /// Spends `count` instructions of the budget at `budget`; whether any is left. Written
 /// in C so that it compiles to one subtraction in memory and a branch on its flags.
