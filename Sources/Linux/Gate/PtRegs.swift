@@ -29,6 +29,22 @@ public struct PtRegs: Equatable, Sendable, CustomStringConvertible {
     /// The six system-call arguments: ebx, ecx, edx, esi, edi, ebp.
     public var arguments: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) { (ebx, ecx, edx, esi, edi, ebp) }
 
+    /// Word `offset` of the frame at `address` in the guest memory at `guest` (the CPU's
+    /// view of it: the frame is in kernel memory, always there).
+    @inline(__always)
+    public static func word(_ offset: UInt32, in guest: UnsafeRawPointer, at address: UInt32) -> UInt32 {
+        UInt32(littleEndian: guest.loadUnaligned(fromByteOffset: Int(address &+ offset), as: UInt32.self))
+    }
+
+    /// The six arguments of the frame at `address`, without reading the rest of it (the
+    /// system-call path reads only these and EIP).
+    @inline(__always)
+    public static func arguments(in guest: UnsafeRawPointer, at address: UInt32)
+        -> (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) {
+        (word(EBX, in: guest, at: address), word(ECX, in: guest, at: address), word(EDX, in: guest, at: address),
+         word(ESI, in: guest, at: address), word(EDI, in: guest, at: address), word(EBP, in: guest, at: address))
+    }
+
     public var description: String {
         func h(_ v: UInt32) -> String { "0x" + String(v, radix: 16) }
         return "pt_regs { ebx=\(h(ebx)) ecx=\(h(ecx)) edx=\(h(edx)) esi=\(h(esi)) edi=\(h(edi)) ebp=\(h(ebp)) "

@@ -233,33 +233,42 @@ public final class Kernel {
     @discardableResult
     func kernelHalt(at address: UInt32) -> Bool {
         // The task and its process are looked up once: each `process` read is a
-        // retain and release of both.
+        // retain and release of both. (Unowned references cost more: every use of one
+        // retains and releases it.) The CPU is known by its state, which needs no retain;
+        // the CPU itself stays alive in `runSlice` even if the call replaces it.
         let task = current
         let process = task.process
-        let cpu = process.cpu
+        let state = process.cpu.state
         if address >= stubBase && address < notifyResume {
             let number = (address - stubBase) / 4
-            let regsAddress = cpu.register(.esp) &+ 4   // above the return address of the call
-            let regs = PtRegs(memory: process.memory, at: regsAddress)
+            let regsAddress = state.pointee.gpr.4 &+ 4   // above the return address of the call
+            // The body needs the arguments and the path the return EIP; the whole frame
+            // is read only for an observer (PtRegs). They are read through the CPU's
+            // pointer to guest memory, which costs no retain of the memory object.
+            let guest = UnsafeRawPointer(state.pointee.mem)
             let path: EntryPath
-            if regs.eip == sysenterReturn { path = .sysenter; entryCounts.sysenter += 1 }
-            else { path = .int80; entryCounts.int80 += 1 }
-            let result = runBody(number: number, regsAddress: regsAddress, args: regs.arguments, process: process)
+            if PtRegs.word(PtRegs.EIP, in: guest, at: regsAddress) == sysenterReturn {
+                path = .sysenter; entryCounts.sysenter += 1
+            } else {
+                path = .int80; entryCounts.int80 += 1
+            }
+            let result = runBody(number: number, regsAddress: regsAddress,
+                                 args: PtRegs.arguments(in: guest, at: regsAddress), process: process)
             if let wait = task.blockRequest {
                 // The call sleeps: the CPU stays halted in the stub until it is woken.
                 task.blockRequest = nil
                 park(task, wait, call: (path, number, regsAddress))
                 return false
             }
-            finishCall(task, path: path, number: number, regs: regs, result: result)
+            finishCall(task, path: path, number: number, regsAddress: regsAddress, result: result)
             // CPU timers are charged between runs (Scheduler.runSlice): with one armed,
             // each call goes back to the scheduler, as a call that arms one must.
             return current === task && task.state == .runnable && !task.yieldRequested
-                && process.exitStatus == nil && process.cpu === cpu
+                && process.exitStatus == nil && process.cpu.state == state
                 && process.virtualTimer == nil && process.profTimer == nil
         } else if address == notifyResume {
             // do_notify_resume(regs): EAX holds the pt_regs frame's address.
-            doSignal(regsAt: cpu.register(.eax))
+            doSignal(regsAt: state.pointee.gpr.0)
         } else if let vector = EntryText.trapVectors.first(where: { boot.entry.trapStub($0) == address }) {
             trapGate(vector: Int32(vector))
         } else {
@@ -285,17 +294,21 @@ public final class Kernel {
 
     /// The call is done: its result goes into EAX (which the stub stores into the
     /// frame), the observers see it, and TIF_SIGPENDING follows the pending signals.
-    func finishCall(_ task: Task, path: EntryPath, number: UInt32, regs: PtRegs, result: Int32) {
+    func finishCall(_ task: Task, path: EntryPath, number: UInt32, regsAddress: UInt32, result: Int32) {
         task.callDeadline = nil
         task.transferred = 0
         if task.execed {
             // execve succeeded: the new program's registers are already in place.
             task.execed = false
-            syscallObserver?(path, number, table[Int(number)], regs, 0)
+            if let observe = syscallObserver {
+                observe(path, number, table[Int(number)], PtRegs(memory: task.process.memory, at: regsAddress), 0)
+            }
             return
         }
         task.process.cpu.setRegister(.eax, UInt32(bitPattern: result))
-        syscallObserver?(path, number, table[Int(number)], regs, result)
+        if let observe = syscallObserver {
+            observe(path, number, table[Int(number)], PtRegs(memory: task.process.memory, at: regsAddress), result)
+        }
         if task.process.signals.pending != 0 { updateSignalPending() }
     }
 

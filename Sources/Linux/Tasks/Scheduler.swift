@@ -262,8 +262,7 @@ extension Kernel {
             }
         }
         leaveFutex(task)
-        finishCall(task, path: call.path, number: call.number,
-                   regs: PtRegs(memory: task.process.memory, at: call.regsAddress), result: result!)
+        finishCall(task, path: call.path, number: call.number, regsAddress: call.regsAddress, result: result!)
         task.blockedCall = nil
     }
 
