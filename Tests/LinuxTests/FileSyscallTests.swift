@@ -634,6 +634,7 @@ struct FileSyscallTests {
         #expect(h.sys("open", wild, 0) == neg(.EFAULT))
         #expect(h.sys("stat64", h.str("/f"), wild) == neg(.EFAULT))
         #expect(h.sys("fstat64", u(fd), wild) == neg(.EFAULT))
+        #expect(h.sys("statx", atFDCWD, h.str("/f"), 0, 0x7ff, wild) == neg(.EFAULT))
         #expect(h.sys("getcwd", wild, 100) == neg(.EFAULT))
         #expect(h.sys("readv", u(fd), wild, 1) == neg(.EFAULT))
         #expect(h.sys("_llseek", u(fd), 0, 0, wild, 0) == neg(.EFAULT))

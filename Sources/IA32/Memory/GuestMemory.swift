@@ -161,6 +161,15 @@ public final class GuestMemory {
         return true
     }
 
+    /// The host address of [addr, addr+length) for the caller to fill in place, the
+    /// write already noted (decoded code there is dropped); nil if any page lacks `need`.
+    public func writableBytes(_ addr: UInt32, length: UInt32,
+                              need: UInt8 = PagePermission.userWrite) -> UnsafeMutableRawPointer? {
+        guard check(addr, length: length, need: need) else { return nil }
+        noteWrite(addr, length: length)
+        return base + Int(addr)
+    }
+
     /// Writes ignoring permissions (the loader filling a read-only segment).
     public func poke(_ addr: UInt32, _ bytes: some Collection<UInt8>) {
         noteWrite(addr, length: UInt32(clamping: bytes.count))

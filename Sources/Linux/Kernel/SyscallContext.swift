@@ -51,6 +51,15 @@ public struct SyscallContext {
         return memory.write(address, bytes)
     }
 
+    /// Writes a structure of `size` bytes at `address` in place: zeroed, then filled by
+    /// `fill`. False, with nothing written, when the guest may not write all of it.
+    public func writeFields(size: Int, to address: UInt32, _ fill: (GuestLayout.Fields) -> Void) -> Bool {
+        guard let p = memory.writableBytes(address, length: UInt32(size)) else { return false }
+        p.initializeMemory(as: UInt8.self, repeating: 0, count: size)
+        fill(GuestLayout.Fields(start: p, size: size))
+        return true
+    }
+
     /// A NUL-terminated string of at most `max` bytes (PATH_MAX by default).
     public func string(at address: UInt32, max: Int = 4096) -> String? {
         guard let raw = memory.readCString(address, max: max) else { return nil }
@@ -95,10 +104,26 @@ public enum GuestLayout {
         public mutating func i32(_ off: Int, _ v: Int32) { u32(off, UInt32(bitPattern: v)) }
         public mutating func u64(_ off: Int, _ v: UInt64) { store(off, v) }
         private mutating func store<T: FixedWidthInteger>(_ off: Int, _ v: T) {
-            precondition(off >= 0 && off + MemoryLayout<T>.size <= bytes.count)
-            bytes.withUnsafeMutableBytes { $0.storeBytes(of: v.littleEndian, toByteOffset: off, as: T.self) }
+            bytes.withUnsafeMutableBytes { Fields(start: $0.baseAddress!, size: $0.count).store(off, v) }
         }
         public mutating func i64(_ off: Int, _ v: Int64) { u64(off, UInt64(bitPattern: v)) }
         public mutating func raw(_ off: Int, _ b: [UInt8]) { bytes.replaceSubrange(off..<off + b.count, with: b) }
+    }
+
+    /// Writes fields at fixed offsets of a structure in place: in guest memory, for the
+    /// structures a hot call returns (`SyscallContext.writeFields`), where building an
+    /// array first cost an allocation and a copy per call (stat's struct statx).
+    public struct Fields {
+        let start: UnsafeMutableRawPointer
+        let size: Int
+        init(start: UnsafeMutableRawPointer, size: Int) { self.start = start; self.size = size }
+        public func u16(_ off: Int, _ v: UInt16) { store(off, v) }
+        public func u32(_ off: Int, _ v: UInt32) { store(off, v) }
+        public func u64(_ off: Int, _ v: UInt64) { store(off, v) }
+        public func i64(_ off: Int, _ v: Int64) { store(off, v) }
+        @inline(__always) func store<T: FixedWidthInteger>(_ off: Int, _ v: T) {
+            precondition(off >= 0 && off + MemoryLayout<T>.size <= size)
+            start.storeBytes(of: v.littleEndian, toByteOffset: off, as: T.self)
+        }
     }
 }

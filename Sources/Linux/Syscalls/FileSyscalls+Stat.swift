@@ -71,23 +71,24 @@ extension FileSyscalls {
 
     enum StatLayout { case old, new, stat64 }
 
-    static func encode(_ s: KStat, _ layout: StatLayout) throws(Errno) -> [UInt8] {
+    /// Writes `s` at `address` in `layout`; EFAULT if the guest may not write there.
+    static func writeStat(_ ctx: SyscallContext, _ s: KStat, _ layout: StatLayout, to address: UInt32) throws(Errno) {
+        let written: Bool
         switch layout {
-        case .stat64: return s.stat64Bytes
-        case .new: return try s.statBytes()
-        case .old: return try s.oldKernelStatBytes()
+        case .stat64: written = ctx.writeFields(size: KStat.stat64Size, to: address) { s.stat64(into: $0) }
+        case .new: written = ctx.write(try s.statBytes(), to: address)
+        case .old: written = ctx.write(try s.oldKernelStatBytes(), to: address)
         }
+        if !written { throw .EFAULT }
     }
 
     static func statPath(_ ctx: SyscallContext, follow: Bool, _ layout: StatLayout) throws(Errno) -> Int32 {
-        let s = try pathStat(ctx.process, ctx.resolve(0, follow: follow))
-        guard ctx.write(try encode(s, layout), to: ctx.arg(1)) else { throw .EFAULT }
+        try writeStat(ctx, pathStat(ctx.process, ctx.resolve(0, follow: follow)), layout, to: ctx.arg(1))
         return 0
     }
 
     static func statFD(_ ctx: SyscallContext, _ layout: StatLayout) throws(Errno) -> Int32 {
-        let s = try fileStat(ctx.process, ctx.file(0))
-        guard ctx.write(try encode(s, layout), to: ctx.arg(1)) else { throw .EFAULT }
+        try writeStat(ctx, fileStat(ctx.process, ctx.file(0)), layout, to: ctx.arg(1))
         return 0
     }
 
@@ -106,7 +107,7 @@ extension FileSyscalls {
         if flags & ~(LinuxAT.symlinkNoFollow | LinuxAT.noAutomount | LinuxAT.emptyPath) != 0 { throw .EINVAL }
         let t = try target(ctx, dirfd: ctx.int(0), pathAddress: ctx.arg(1), flags: flags,
                            follow: flags & LinuxAT.symlinkNoFollow == 0)
-        guard ctx.write(try stat(ctx.process, t).stat64Bytes, to: ctx.arg(2)) else { throw .EFAULT }
+        try writeStat(ctx, stat(ctx.process, t), .stat64, to: ctx.arg(2))
         return 0
     }
 
@@ -117,7 +118,8 @@ extension FileSyscalls {
         if mask & 0x8000_0000 != 0 { throw .EINVAL }   // STATX__RESERVED
         let t = try target(ctx, dirfd: ctx.int(0), pathAddress: ctx.arg(1), flags: flags,
                            follow: flags & LinuxAT.symlinkNoFollow == 0)
-        guard ctx.write(try stat(ctx.process, t).statxBytes, to: ctx.arg(4)) else { throw .EFAULT }
+        let s = try stat(ctx.process, t)
+        guard ctx.writeFields(size: KStat.statxSize, to: ctx.arg(4), { s.statx(into: $0) }) else { throw .EFAULT }
         return 0
     }
 
@@ -480,9 +482,9 @@ extension FileSyscalls {
 // MARK: - The i386 stat structures
 
 extension KStat {
-    /// struct stat64 (arch/x86/include/uapi/asm/stat.h), 96 bytes.
-    var stat64Bytes: [UInt8] {
-        var b = GuestLayout.Builder(size: 96)
+    /// struct stat64 (arch/x86/include/uapi/asm/stat.h), 96 bytes, into zeroed `b`.
+    static let stat64Size = 96
+    func stat64(into b: GuestLayout.Fields) {
         b.u64(0, UInt64(dev))
         b.u32(12, UInt32(truncatingIfNeeded: ino))
         b.u32(16, mode)
@@ -497,7 +499,6 @@ extension KStat {
         b.u32(72, UInt32(truncatingIfNeeded: mtime.sec)); b.u32(76, mtime.nsec)
         b.u32(80, UInt32(truncatingIfNeeded: ctime.sec)); b.u32(84, ctime.nsec)
         b.u64(88, ino)
-        return b.bytes
     }
 
     /// A 16-bit id: overflowuid (65534) when it does not fit.
@@ -547,9 +548,9 @@ extension KStat {
         return b.bytes
     }
 
-    /// struct statx (include/uapi/linux/stat.h), 256 bytes.
-    var statxBytes: [UInt8] {
-        var b = GuestLayout.Builder(size: 256)
+    /// struct statx (include/uapi/linux/stat.h), 256 bytes, into zeroed `b`.
+    static let statxSize = 256
+    func statx(into b: GuestLayout.Fields) {
         let basic: UInt32 = 0x7ff, birth: UInt32 = 0x800
         b.u32(0, hasBirthTime ? basic | birth : basic)
         b.u32(4, blksize)
@@ -567,7 +568,6 @@ extension KStat {
         ts(112, mtime)
         b.u32(128, rdevMajor); b.u32(132, rdevMinor)
         b.u32(136, devMajor); b.u32(140, devMinor)
-        return b.bytes
     }
 }
 
