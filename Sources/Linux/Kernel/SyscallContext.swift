@@ -66,19 +66,27 @@ public struct SyscallContext {
         return String(decoding: raw, as: UTF8.self)
     }
 
+    // Single words go straight between guest memory and the value: no array, and no
+    // generic code across the module boundary (GuestMemory's generic `write(_:value:)`
+    // ran unspecialized here, through FixedWidthInteger's witness table).
+
     public func u32(at address: UInt32) -> UInt32? {
-        guard let b = bytes(at: address, count: 4) else { return nil }
-        return GuestLayout.u32(b, 0)
+        guard memory.check(address, length: 4, need: PagePermission.userRead) else { return nil }
+        return memory.load32(address)
     }
 
     @discardableResult
     public func setU32(_ v: UInt32, at address: UInt32) -> Bool {
-        memory.write(address, value: v)
+        guard let p = memory.writableBytes(address, length: 4) else { return false }
+        p.storeBytes(of: v.littleEndian, as: UInt32.self)
+        return true
     }
 
     @discardableResult
     public func setU64(_ v: UInt64, at address: UInt32) -> Bool {
-        memory.write(address, value: v)
+        guard let p = memory.writableBytes(address, length: 8) else { return false }
+        p.storeBytes(of: v.littleEndian, as: UInt64.self)
+        return true
     }
 }
 

@@ -1,3 +1,4 @@
+import IA32
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -197,10 +198,8 @@ extension SyscallContext {
     func hostPointer(_ address: UInt32) -> UnsafeMutableRawPointer { memory.base + Int(address) }
 
     func i64(at address: UInt32) -> Int64? {
-        guard let b = bytes(at: address, count: 8) else { return nil }
-        var v: UInt64 = 0
-        for i in 0..<8 { v |= UInt64(b[i]) << (8 * UInt64(i)) }
-        return Int64(bitPattern: v)
+        guard memory.check(address, length: 8, need: PagePermission.userRead) else { return nil }
+        return Int64(bitPattern: UInt64(memory.load32(address)) | UInt64(memory.load32(address &+ 4)) << 32)
     }
 
     func i32(at address: UInt32) -> Int32? { u32(at: address).map { Int32(bitPattern: $0) } }
