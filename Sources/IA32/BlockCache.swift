@@ -153,8 +153,7 @@ public final class BlockCache: CodeWriteObserver {
         }
         FlagLiveness.prune(pool + first, count: n)
         BranchFusion.fuse(pool + first, count: n)
-        LoadAdvanceFusion.fuse(pool + first, count: n)
-        StackRunFusion.fuse(pool + first, count: n)
+        Superinstructions.fuse(pool + first, count: n)
         UnsafeMutableRawPointer(pool + first + n).bindMemory(to: BlockTail.self, capacity: 1)
             .initialize(to: BlockTail(after: pool[first + n - 1], count: n))
         poolUsed += n + 1

@@ -14,28 +14,24 @@ enum StackRunFusion {
     /// The registers of a run are packed four bits each in `imm`, so eight at most.
     static let longest = 8
 
-    static func fuse(_ block: UnsafeMutablePointer<Instruction>, count n: Int) {
-        var k = 0
-        while k < n {
-            let op = block[k].op
-            guard op == .push32R || op == .pop32R, block[k].reg != UInt8(Reg.esp.rawValue) else {
-                k += 1
-                continue
-            }
-            var length = 1
-            var registers = UInt32(block[k].reg)
-            while k + length < n, length < longest, block[k + length].op == op,
-                  block[k + length].reg != UInt8(Reg.esp.rawValue) {
-                registers |= UInt32(block[k + length].reg) << (4 * UInt32(length))
-                length += 1
-            }
-            if length > 1 {
-                block[k].op = op == .push32R ? .push32RRun : .pop32RRun
-                block[k].sub = UInt8(length)
-                block[k].imm = registers
-                block[k].handler = HandlerTable.handler(for: block[k])
-            }
-            k += length
+    /// Fuses the run of `push32R` or `pop32R` that starts at `k`; the slots the rule
+    /// covered (Superinstructions.fuse).
+    static func fuse(_ block: UnsafeMutablePointer<Instruction>, at k: Int, count n: Int) -> Int {
+        let op = block[k].op
+        let esp = UInt8(Reg.esp.rawValue)
+        guard block[k].reg != esp else { return 1 }
+        var length = 1
+        var registers = UInt32(block[k].reg)
+        while k + length < n, length < longest, block[k + length].op == op, block[k + length].reg != esp {
+            registers |= UInt32(block[k + length].reg) << (4 * UInt32(length))
+            length += 1
         }
+        if length > 1 {
+            block[k].op = op == .push32R ? .push32RRun : .pop32RRun
+            block[k].sub = UInt8(length)
+            block[k].imm = registers
+            block[k].handler = HandlerTable.handler(for: block[k])
+        }
+        return length
     }
 }
