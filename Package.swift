@@ -9,10 +9,17 @@ import PackageDescription
 // parameter; done to the interpreter's handlers it breaks their guaranteed tail calls
 // (IA32Dispatch), so it is off for IA32. A handler whose only call is the tail call to
 // the next one is a leaf: without a frame pointer it saves three instructions.
-let hotLoop: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+//
+// Generic metadata for the concrete types a module names (an array of syscall entries, of
+// file slots, of strings…) is built by the compiler rather than by the runtime at first
+// use: each runtime instantiation demangles the type's name, and at start-up they were a
+// third of the host instructions of a program that only exits.
+let prespecialize = ["-Xfrontend", "-prespecialize-generic-metadata"]
+let startUp: [SwiftSetting] = [.unsafeFlags(prespecialize, .when(configuration: .release))]
+let hotLoop: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"] + prespecialize, .when(configuration: .release))]
 let threadedDispatch: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked", "-Xfrontend", "-disable-llvm-merge-functions-pass",
-                  "-Xcc", "-momit-leaf-frame-pointer"],
+                  "-Xcc", "-momit-leaf-frame-pointer"] + prespecialize,
                  .when(configuration: .release)),
 ]
 
@@ -37,7 +44,7 @@ let package = Package(
         // Swift body and tail-calls the next instruction's handler (musttail).
         .target(name: "IA32Dispatch"),
         // A small i386 encoder: builds the kernel entry text, the vDSO and test programs.
-        .target(name: "X86Asm"),
+        .target(name: "X86Asm", swiftSettings: startUp),
         // The kernel side: ELF loading, the initial stack, the system-call gate.
         .target(name: "Linux", dependencies: ["IA32", "X86Asm", "CHostCalls"], swiftSettings: hotLoop),
         // Host C library calls Swift's Glibc module leaves out (statfs, renameat2).
@@ -45,6 +52,7 @@ let package = Package(
         .executableTarget(
             name: "gate",
             dependencies: ["Linux", "IA32", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: startUp,
             // A static executable on Linux: `gate run hello` then starts without the dynamic
             // linker resolving and relocating a dozen libraries (about 1.7 M instructions and
             // 3 ms of page faults; start-up time and resident memory both count).
