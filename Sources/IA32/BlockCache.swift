@@ -52,14 +52,18 @@ public final class BlockCache: CodeWriteObserver {
     /// code lives: a hashed table here cost a runtime generic instantiation and a
     /// conformance scan at start-up, and a hash and an array append per block.
     let pageHeads: UnsafeMutablePointer<Int32>
-    unowned let memory: GuestMemory
+    /// The guest memory's permission bytes (the CPU that owns this cache keeps the
+    /// memory alive). Held as the pointer rather than through an unowned reference to
+    /// the memory, each use of which is a reference-count check and release: marking a
+    /// decoded block's page cost a hundred host instructions that way.
+    let perm: UnsafeMutablePointer<UInt8>
 
     /// Statistics: blocks decoded and pages invalidated.
     public private(set) var decodedBlocks = 0
     public private(set) var invalidations = 0
 
     init(memory: GuestMemory, flushes: UnsafeMutablePointer<Int>) {
-        self.memory = memory
+        perm = memory.perm
         self.flushes = flushes
         precondition(MemoryLayout<Instruction>.stride == Int(GATE_INSTRUCTION_SIZE)
                      && MemoryLayout<BlockTail>.stride == MemoryLayout<Instruction>.stride
@@ -108,7 +112,7 @@ public final class BlockCache: CodeWriteObserver {
     public func flush() {
         func forget(_ page: UInt32) {
             guard page < UInt32(GuestMemory.pageCount) else { return }
-            memory.perm[Int(page)] &= ~PagePermission.code
+            perm[Int(page)] &= ~PagePermission.code
             pageHeads[Int(page)] = 0
         }
         for b in 0..<blockCount {
@@ -178,8 +182,8 @@ public final class BlockCache: CodeWriteObserver {
     }
 
     private func markCode(_ page: UInt32) {
-        if memory.perm[Int(page)] & PagePermission.read != 0 {
-            memory.perm[Int(page)] |= PagePermission.code
+        if perm[Int(page)] & PagePermission.read != 0 {
+            perm[Int(page)] |= PagePermission.code
         }
     }
 

@@ -135,7 +135,9 @@ public struct Decoder {
 
     // MARK: Fetching
 
-    mutating func fetch8() -> UInt8 {
+    // Inlined: a block's decoding fetches every byte through here, and the call cost
+    // as much as the fetch.
+    @inline(__always) mutating func fetch8() -> UInt8 {
         if fetchFaultAddress != nil { return 0 }
         let a = cursor
         if perm[Int(a >> 12)] & need != need {
@@ -146,7 +148,7 @@ public struct Decoder {
         return mem.load(fromByteOffset: Int(a), as: UInt8.self)
     }
 
-    mutating func fetch16() -> UInt32 {
+    @inline(__always) mutating func fetch16() -> UInt32 {
         let lo = UInt32(fetch8())
         return lo | UInt32(fetch8()) << 8
     }
