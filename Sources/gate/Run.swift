@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
 import IA32
 import Linux
@@ -83,13 +88,15 @@ struct RunRequest {
         var options = Kernel.Options()
         options.model = model
         options.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
-        options.environment = environmentStrings().sorted()
+        // In the host's order, as execve passes it on (a guest `env` prints what a native
+        // one does).
+        options.environment = environmentStrings()
         let kernel: Kernel
         var straceLog: LineWriter?
         do {
             kernel = try Kernel(options: options)
             if verbose { kernel.notice = { printError($0) } }
-            if strace || straceFile != nil || environmentStrings().contains("GATE_STRACE=1") {
+            if strace || straceFile != nil || getenv("GATE_STRACE").map({ String(cString: $0) }) == "1" {
                 let log: LineWriter
                 if let straceFile {
                     guard let w = LineWriter(path: straceFile) else { fail("\(straceFile): cannot write", status: 1) }
