@@ -170,6 +170,14 @@ public final class GuestMemory {
         return base + Int(addr)
     }
 
+    /// Writes ignoring permissions, from raw bytes: not generic, so callers in other
+    /// modules do not go through the generic path unspecialized (the initial stack).
+    public func poke(_ addr: UInt32, _ bytes: UnsafeRawBufferPointer) {
+        noteWrite(addr, length: UInt32(clamping: bytes.count))
+        guard let source = bytes.baseAddress else { return }
+        (base + Int(addr)).copyMemory(from: source, byteCount: bytes.count)
+    }
+
     /// Writes ignoring permissions (the loader filling a read-only segment).
     public func poke(_ addr: UInt32, _ bytes: some Collection<UInt8>) {
         noteWrite(addr, length: UInt32(clamping: bytes.count))

@@ -56,11 +56,16 @@ public struct InitialStack {
                              executable: String, auxv: [(AuxType, UInt32)], platform: String = "i686",
                              random: [UInt8]) -> Result {
         var sp = top
+        // Strings and words go straight from their storage into guest memory: an array
+        // per string and per word cost 150,000 host instructions at every start.
         func pushString(_ s: String) -> UInt32 {
-            let bytes = Array(s.utf8) + [0]
-            sp -= UInt32(bytes.count)
-            memory.poke(sp, bytes)
-            return sp
+            var s = s
+            return s.withUTF8 { utf8 in
+                sp -= UInt32(utf8.count + 1)
+                memory.poke(sp, UnsafeRawBufferPointer(utf8))
+                withUnsafeBytes(of: UInt8(0)) { memory.poke(sp &+ UInt32(utf8.count), $0) }
+                return sp
+            }
         }
         sp -= 4   // the kernel leaves a NULL word at the very top
         memory.poke(sp, [0, 0, 0, 0])
@@ -82,12 +87,16 @@ public struct InitialStack {
         let words = 1 + argv.count + 1 + envp.count + 1 + vector.count * 2
         sp -= UInt32(words * 4)
         sp &= ~0xf
-        var w: [UInt32] = [UInt32(argv.count)] + argv + [0] + envp + [0]
-        for (k, v) in vector { w += [k.rawValue, v] }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(w.count * 4)
-        for x in w { bytes += GuestLayout.le32(x) }
-        memory.poke(sp, bytes)
+        var w: [UInt32] = []
+        w.reserveCapacity(words)
+        w.append(UInt32(argv.count))
+        w.append(contentsOf: argv)
+        w.append(0)
+        w.append(contentsOf: envp)
+        w.append(0)
+        for (k, v) in vector { w.append(k.rawValue); w.append(v) }
+        for k in w.indices { w[k] = w[k].littleEndian }
+        w.withUnsafeBytes { memory.poke(sp, $0) }
         return Result(stackPointer: sp, auxv: vector)
     }
 }
