@@ -123,7 +123,7 @@ enum ELFWriter {
         /// Pads with `fill` up to exactly `size` bytes (which must not be behind us).
         mutating func pad(to size: Int, fill: UInt8 = 0) {
             precondition(data.count <= size, "ELFWriter: content overruns offset \(size)")
-            while data.count < size { data.append(fill) }
+            data.append(contentsOf: repeatElement(fill, count: size - data.count))
         }
 
         /// Overwrites bytes already written.
