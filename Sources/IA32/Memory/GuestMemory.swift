@@ -151,16 +151,6 @@ public final class GuestMemory {
         return true
     }
 
-    /// Writes one little-endian integer (a system call's result word) when `need` allows
-    /// it, without building an array for its bytes.
-    public func write<T: FixedWidthInteger>(_ addr: UInt32, value: T, need: UInt8 = PagePermission.userWrite) -> Bool {
-        let n = UInt32(MemoryLayout<T>.size)
-        guard check(addr, length: n, need: need) else { return false }
-        noteWrite(addr, length: n)
-        base.storeBytes(of: value.littleEndian, toByteOffset: Int(addr), as: T.self)
-        return true
-    }
-
     /// The host address of [addr, addr+length) for the caller to fill in place, the
     /// write already noted (decoded code there is dropped); nil if any page lacks `need`.
     public func writableBytes(_ addr: UInt32, length: UInt32,

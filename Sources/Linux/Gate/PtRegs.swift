@@ -19,7 +19,7 @@ public struct PtRegs: Equatable, Sendable, CustomStringConvertible {
 
     /// Reads the frame at `address` (kernel memory).
     public init(memory: GuestMemory, at address: UInt32) {
-        func w(_ o: UInt32) -> UInt32 { memory.load32(address &+ o) }
+        func w(_ o: UInt32) -> UInt32 { PtRegs.word(o, in: memory.base, at: address) }
         ebx = w(PtRegs.EBX); ecx = w(PtRegs.ECX); edx = w(PtRegs.EDX); esi = w(PtRegs.ESI)
         edi = w(PtRegs.EDI); ebp = w(PtRegs.EBP); eax = w(PtRegs.EAX); ds = w(PtRegs.DS) & 0xffff
         es = w(PtRegs.ES) & 0xffff; origEAX = w(PtRegs.ORIG_EAX); eip = w(PtRegs.EIP); cs = w(PtRegs.CS) & 0xffff
