@@ -57,7 +57,8 @@ public struct InitialStack {
                              random: [UInt8]) -> Result {
         var sp = top
         // Strings and words go straight from their storage into guest memory: an array
-        // per string and per word cost 150,000 host instructions at every start.
+        // per string and per word, and the generic copy, cost 64,000 host instructions at
+        // every start.
         func pushString(_ s: String) -> UInt32 {
             var s = s
             return s.withUTF8 { utf8 in
