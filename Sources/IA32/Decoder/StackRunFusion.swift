@@ -5,8 +5,9 @@
 /// that checks the stack once for the whole run (`Op.push32RRun`, `Op.pop32RRun`). The
 /// rest of the run keeps its slots: positions, counts and the block's tail are unchanged,
 /// and when the run cannot take the fast path (a page boundary inside it, a page it may
-/// not touch, a segment with a base) its first instruction runs alone and the others
-/// follow from their own slots, as single steps would.
+/// not touch or that holds decoded code, a stack segment short of 4 GiB) its first
+/// instruction runs alone and the others follow from their own slots, as single steps
+/// would.
 ///
 /// `%esp` is left out of runs: `push %esp` stores the pointer before its decrement, and
 /// `pop %esp` loads the pointer.
