@@ -225,6 +225,38 @@ struct FileSyscallTests {
 
     }
 
+    /// A plain name is looked up in the directory chdir (or fchdir, or a change of root)
+    /// chose, through the descriptor Gate holds for it; a symbolic link still resolves.
+    @Test func plainNamesResolveInTheCurrentDirectory() {
+        let h = FSHarness()
+        h.mkdir("/d1")
+        h.mkdir("/d2")
+        h.write(file: "/d1/x", "1")
+        h.write(file: "/d2/x", "22")
+        h.symlink("/d2/l", to: "x")
+        let buf = h.alloc(96)
+        func size(_ call: String, _ name: String) -> Int64 {
+            let r = h.sys(call, h.str(name), buf)
+            return r == 0 ? Int64(h.u64(buf + 44)) : Int64(r)
+        }
+        #expect(size("stat64", "x") == Int64(neg(.ENOENT)))
+        #expect(h.sys("chdir", h.str("/d1")) == 0)
+        #expect(size("stat64", "x") == 1)
+        #expect(h.sys("chdir", h.str("/d2")) == 0)
+        #expect(size("stat64", "x") == 2)
+        #expect(size("stat64", "l") == 2)                               // followed
+        #expect(h.u32(buf + 16) & 0o170000 == 0o100000)
+        #expect(size("lstat64", "l") == 1)                              // the link, "x"
+        #expect(h.u32(buf + 16) & 0o170000 == 0o120000)
+        #expect(size("stat64", "missing") == Int64(neg(.ENOENT)))
+        let d1 = h.open("/d1", O.rdonly | O.directory)
+        #expect(h.sys("fchdir", u(d1)) == 0)
+        #expect(size("stat64", "x") == 1)
+        // As on Linux, the lookup follows the current directory if it is renamed.
+        #expect(h.sys("rename", h.str("/d1"), h.str("/d3")) == 0)
+        #expect(size("stat64", "x") == 1)
+    }
+
     @Test func stat64MatchesHostStat() {
         let h = FSHarness()
         h.write(file: "/f", String(repeating: "x", count: 5000))

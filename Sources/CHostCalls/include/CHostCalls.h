@@ -1,6 +1,7 @@
 // Host C library calls that Swift's Glibc module does not import: statfs(2) and
 // fstatfs(2) (sys/vfs.h), renameat2(2), epoll and eventfd (sys/epoll.h,
-// sys/eventfd.h), and getrandom(2). Declared here rather than looked up with dlsym, which finds nothing
+// sys/eventfd.h), getrandom(2), and opening a directory only to look names up in it
+// (O_PATH, which Swift's Glibc module leaves out). Declared here rather than looked up with dlsym, which finds nothing
 // in gate's statically linked executable.
 #ifndef CHOSTCALLS_H
 #define CHOSTCALLS_H
@@ -11,9 +12,20 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+#ifndef O_PATH
+#define O_PATH 010000000   /* asm-generic/fcntl.h; glibc shows it only under _GNU_SOURCE */
+#endif
+
+/// A descriptor of directory `path` that serves only as the start of *at lookups:
+/// O_PATH needs no read permission on the directory, only search; -1 on failure.
+static inline int gate_host_open_directory(const char *path) {
+    return open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
 
 /// statfs(2) into a struct statfs (fifteen 8-byte words on 64-bit hosts).
 static inline int gate_host_statfs(const char *path, void *buf) { return statfs(path, (struct statfs *)buf); }
@@ -63,8 +75,14 @@ static inline int gate_host_random(void *buf, size_t n) {
     return 0;
 }
 #elif defined(__APPLE__)
+#include <fcntl.h>
 #include <stdlib.h>
 static inline int gate_host_random(void *buf, size_t n) { arc4random_buf(buf, n); return 0; }
+/// As on Linux, without O_PATH: the directory must be readable (else -1, and the
+/// caller looks names up by whole paths).
+static inline int gate_host_open_directory(const char *path) {
+    return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
 #endif
 
 #endif

@@ -345,13 +345,19 @@ public final class FileTable {
 /// Where a process's paths resolve: the root directory (a host directory; `--root`),
 /// the current directory (a guest path) and the umask.
 public struct FileSystemContext {
-    public var root: String { didSet { cwdHost = PathResolver.hostPath(root: root, cwdComponents) } }
+    public var root: String {
+        didSet {
+            cwdHost = PathResolver.hostPath(root: root, cwdComponents)
+            cwdDirectory = HostDirectory(cwdHost)
+        }
+    }
     public var cwd: String {
         didSet {
             cwdComponents = PathResolver.components(cwd)
             cwdCanonical = PathResolver.join(cwdComponents)
             cwdHost = PathResolver.hostPath(root: root, cwdComponents)
             cwdIsUnderProc = cwdComponents.first == "proc"
+            cwdDirectory = HostDirectory(cwdHost)
         }
     }
     /// `cwd` split into components, joined again (canonical), and the host directory it
@@ -361,6 +367,10 @@ public struct FileSystemContext {
     public private(set) var cwdHost: String
     /// The current directory is /proc or below it (the /proc provider's, when there is one).
     public private(set) var cwdIsUnderProc: Bool
+    /// The host directory `cwdHost` named when the current directory was set, held
+    /// open: a plain name is looked up in it without the host walking the whole path
+    /// again (PathResolver.plainNameInCwd). Nil when the host would not open it.
+    public private(set) var cwdDirectory: HostDirectory?
     public var umask: UInt32
     /// Serves /proc for this process; when nil, `FileSyscalls.procFS` does, and when
     /// both are nil /proc is the host directory under the root.
@@ -373,6 +383,7 @@ public struct FileSystemContext {
         self.cwdCanonical = PathResolver.join(cwdComponents)
         self.cwdHost = PathResolver.hostPath(root: root, cwdComponents)
         self.cwdIsUnderProc = cwdComponents.first == "proc"
+        self.cwdDirectory = HostDirectory(cwdHost)
         self.umask = umask
     }
 }
