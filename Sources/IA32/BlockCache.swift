@@ -57,6 +57,8 @@ public final class BlockCache: CodeWriteObserver {
     /// the memory, each use of which is a reference-count check and release: marking a
     /// decoded block's page cost a hundred host instructions that way.
     let perm: UnsafeMutablePointer<UInt8>
+    /// The memory's page-memo epoch (Dispatch/PageMemo.swift), held the same way.
+    let memoEpoch: UnsafeMutablePointer<UInt64>
 
     /// Statistics: blocks decoded and pages invalidated.
     public private(set) var decodedBlocks = 0
@@ -64,13 +66,16 @@ public final class BlockCache: CodeWriteObserver {
 
     init(memory: GuestMemory, flushes: UnsafeMutablePointer<Int>) {
         perm = memory.perm
+        memoEpoch = memory.memoEpoch
         self.flushes = flushes
         precondition(MemoryLayout<Instruction>.stride == Int(GATE_INSTRUCTION_SIZE)
                      && MemoryLayout<BlockTail>.stride == MemoryLayout<Instruction>.stride
                      && MemoryLayout<BlockTail>.offset(of: \.op) == MemoryLayout<Instruction>.offset(of: \.op)
                      && MemoryLayout<BlockTail>.offset(of: \.handler) == 0
-                     && MemoryLayout<Instruction>.offset(of: \.handler) == 0,
-                     "a block tail must fit an instruction's slot")
+                     && MemoryLayout<Instruction>.offset(of: \.handler) == 0
+                     && MemoryLayout<Instruction>.offset(of: \.imm) == Instruction.pageMemoOffset
+                     && MemoryLayout<Instruction>.offset(of: \.imm2) == Instruction.pageMemoOffset + 4,
+                     "a block tail must fit an instruction's slot, and the page memo its immediates")
         pool = .allocate(capacity: BlockCache.poolCapacity)
         blocks = .allocate(capacity: BlockCache.blockCapacity)
         // Zero means an empty slot (entries are block index + 1), so the table can come
@@ -182,8 +187,14 @@ public final class BlockCache: CodeWriteObserver {
     }
 
     private func markCode(_ page: UInt32) {
-        if perm[Int(page)] & PagePermission.read != 0 {
-            perm[Int(page)] |= PagePermission.code
+        let p = perm[Int(page)]
+        if p & PagePermission.read != 0 {
+            perm[Int(page)] = p | PagePermission.code
+            // Writes to the page must now go where they can drop its blocks: a store's
+            // page memo may not vouch for it any more.
+            if p & (PagePermission.write | PagePermission.code) == PagePermission.write {
+                GuestMemory.forgetPageMemos(memoEpoch)
+            }
         }
     }
 

@@ -36,6 +36,8 @@ public struct CPUState {
     /// Guest memory, copied here so the hot loop needs no class access.
     public var mem: UnsafeMutableRawPointer
     public var perm: UnsafeMutablePointer<UInt8>
+    /// The memory's page-memo epoch (Dispatch/PageMemo.swift).
+    var memoEpoch: UnsafeMutablePointer<UInt64>
     /// The address space object, unretained (the owning `CPU` keeps it alive).
     var memoryRef: Unmanaged<GuestMemory>
     /// The permission bits an access needs at the current CPL (see `PagePermission`).
@@ -112,6 +114,7 @@ public struct CPUState {
     init(memory: GuestMemory) {
         mem = memory.base
         perm = memory.perm
+        memoEpoch = memory.memoEpoch
         memoryRef = Unmanaged.passUnretained(memory)
     }
 }

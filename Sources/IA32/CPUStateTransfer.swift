@@ -2,9 +2,9 @@
 /// several tasks on one `CPU` (threads of a process) or starts a `CPU` on another
 /// address space from a copy of this one's state (fork).
 ///
-/// The state's memory fields (`mem`, `perm`, the unretained `GuestMemory`) always keep
-/// naming the CPU's own address space: a state taken from one CPU can be loaded into
-/// another without the second one reaching into the first one's memory.
+/// The state's memory fields (`mem`, `perm`, `memoEpoch`, the unretained `GuestMemory`)
+/// always keep naming the CPU's own address space: a state taken from one CPU can be
+/// loaded into another without the second one reaching into the first one's memory.
 extension CPU {
     /// A copy of the whole architectural state (registers, flags, segments and their
     /// descriptor caches, CPL, MSRs, FPU, the retired-instruction count).
@@ -13,6 +13,7 @@ extension CPU {
     /// Loads `saved` (taken from this or another CPU) as this CPU's state.
     public func restore(_ saved: CPUState) {
         let mem = state.pointee.mem, perm = state.pointee.perm, ref = state.pointee.memoryRef
+        let memoEpoch = state.pointee.memoEpoch
         let service = state.pointee.haltService, context = state.pointee.haltContext
         let flushes = state.pointee.flushes
         let budget = state.pointee.budget, chainBudget = state.pointee.chainBudget
@@ -20,6 +21,7 @@ extension CPU {
         state.pointee = saved
         state.pointee.mem = mem
         state.pointee.perm = perm
+        state.pointee.memoEpoch = memoEpoch
         state.pointee.memoryRef = ref
         // What belongs to this CPU rather than to the context it runs.
         state.pointee.haltService = service

@@ -141,10 +141,12 @@ public struct Instruction: @unchecked Sendable {
     /// Position in its block: the instructions before it that retire with it.
     public var pos: UInt8 = 0
     public var disp: UInt32 = 0
-    public var imm: UInt32 = 0
-    public var imm2: UInt32 = 0
     /// EIP of the following instruction.
     public var next: UInt32 = 0
+    /// Immediates. A flat memory form that has none keeps its page memo here instead,
+    /// the two as one aligned word (Dispatch/PageMemo.swift).
+    public var imm: UInt32 = 0
+    public var imm2: UInt32 = 0
 
     /// "No register" in `base` and `index`: register 8 reads as 0 (`CPUState.zeroRegister`).
     public static let none: UInt8 = 8

@@ -124,7 +124,7 @@ func exec_sbb32RI(_ s: State, _ i: Ins) -> Next {
 /// `op reg, mem`, fast: a read that cannot fault.
 @inline(__always)
 func registerFromMemory(_ s: State, _ i: Ins, seg: Int, _ f: (UInt32, UInt32) -> UInt32) -> Bool {
-    guard let p = s.hostRead(seg, s.ea32(i), 4) else { return false }
+    guard let p = s.hostRead(seg, s.ea32(i), 4, memo: i) else { return false }
     s.setR32(Int(i.reg), f(s.r32(Int(i.reg)), p.loadUnaligned(as: UInt32.self)))
     return true
 }
@@ -165,8 +165,9 @@ func slow_xor32RM(_ s: State, _ i: Ins) -> Next { registerFromMemorySlow(s, i) {
 
 /// A compare with a memory operand, fast: a read that cannot fault.
 @inline(__always)
-func compareMemory(_ s: State, _ i: Ins, seg: Int, size: UInt32, indexed: Bool = true, _ f: (UInt32) -> Void) -> Bool {
-    guard let p = s.hostRead(seg, s.ea32(i, indexed: indexed), size) else { return false }
+func compareMemory(_ s: State, _ i: Ins, seg: Int, size: UInt32, indexed: Bool = true, immediate: Bool,
+                   _ f: (UInt32) -> Void) -> Bool {
+    guard let p = s.hostRead(seg, s.ea32(i, indexed: indexed), size, memo: immediate ? nil : i) else { return false }
     f(size == 4 ? p.loadUnaligned(as: UInt32.self) : UInt32(p.load(as: UInt8.self)))
     return true
 }
@@ -181,23 +182,23 @@ func compareMemorySlow(_ s: State, _ i: Ins, size: Int, _ f: (UInt32) -> Void) -
 }
 
 @_silgen_name("gate_exec_cmp32RM") @inline(__always)
-func exec_cmp32RM(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: Int(i.seg), size: 4) { _ = s.sub32(s.r32(Int(i.reg)), $0) } }
+func exec_cmp32RM(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: Int(i.seg), size: 4, immediate: false) { _ = s.sub32(s.r32(Int(i.reg)), $0) } }
 @_silgen_name("gate_exec_slow_cmp32RM") @inline(__always)
 func slow_cmp32RM(_ s: State, _ i: Ins) -> Next { compareMemorySlow(s, i, size: 4) { _ = s.sub32(s.r32(Int(i.reg)), $0) } }
 
 @_silgen_name("gate_exec_cmp32MR") @inline(__always)
-func exec_cmp32MR(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: Int(i.seg), size: 4) { _ = s.sub32($0, s.r32(Int(i.reg))) } }
+func exec_cmp32MR(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: Int(i.seg), size: 4, immediate: false) { _ = s.sub32($0, s.r32(Int(i.reg))) } }
 @_silgen_name("gate_exec_slow_cmp32MR") @inline(__always)
 func slow_cmp32MR(_ s: State, _ i: Ins) -> Next { compareMemorySlow(s, i, size: 4) { _ = s.sub32($0, s.r32(Int(i.reg))) } }
 
 @_silgen_name("gate_exec_cmp32MI") @inline(__always)
-func exec_cmp32MI(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: Int(i.seg), size: 4) { _ = s.sub32($0, i.imm) } }
+func exec_cmp32MI(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: Int(i.seg), size: 4, immediate: true) { _ = s.sub32($0, i.imm) } }
 @_silgen_name("gate_exec_slow_cmp32MI") @inline(__always)
 func slow_cmp32MI(_ s: State, _ i: Ins) -> Next { compareMemorySlow(s, i, size: 4) { _ = s.sub32($0, i.imm) } }
 
 @_silgen_name("gate_exec_cmp8MI") @inline(__always)
 func exec_cmp8MI(_ s: State, _ i: Ins) -> Bool {
-    compareMemory(s, i, seg: Int(i.seg), size: 1) { s.setFlags(.sub, 1, dst: $0, src: i.imm, res: ($0 &- i.imm) & 0xff) }
+    compareMemory(s, i, seg: Int(i.seg), size: 1, immediate: true) { s.setFlags(.sub, 1, dst: $0, src: i.imm, res: ($0 &- i.imm) & 0xff) }
 }
 @_silgen_name("gate_exec_slow_cmp8MI") @inline(__always)
 func slow_cmp8MI(_ s: State, _ i: Ins) -> Next {
@@ -206,19 +207,19 @@ func slow_cmp8MI(_ s: State, _ i: Ins) -> Next {
 
 /// `op mem32, src` for add, or, and, sub, xor, fast: one page, writable, no code.
 @inline(__always)
-func modifyMemory32(_ s: State, _ i: Ins, seg: Int, _ src: UInt32) -> Bool {
-    guard let p = s.hostWrite(seg, s.ea32(i), 4) else { return false }
+func modifyMemory32(_ s: State, _ i: Ins, seg: Int, _ src: UInt32, immediate: Bool) -> Bool {
+    guard let p = s.hostWrite(seg, s.ea32(i), 4, memo: immediate ? nil : i) else { return false }
     p.storeBytes(of: s.alu32(i.sub, p.loadUnaligned(as: UInt32.self), src), as: UInt32.self)
     return true
 }
 
 @_silgen_name("gate_exec_alu32MR") @inline(__always)
-func exec_alu32MR(_ s: State, _ i: Ins) -> Bool { modifyMemory32(s, i, seg: Int(i.seg), s.r32(Int(i.reg))) }
+func exec_alu32MR(_ s: State, _ i: Ins) -> Bool { modifyMemory32(s, i, seg: Int(i.seg), s.r32(Int(i.reg)), immediate: false) }
 @_silgen_name("gate_exec_slow_alu32MR") @inline(__always)
 func slow_alu32MR(_ s: State, _ i: Ins) -> Next { s.alu32Memory(i, s.r32(Int(i.reg))); return s.proceed(i) }
 
 @_silgen_name("gate_exec_alu32MI") @inline(__always)
-func exec_alu32MI(_ s: State, _ i: Ins) -> Bool { modifyMemory32(s, i, seg: Int(i.seg), i.imm) }
+func exec_alu32MI(_ s: State, _ i: Ins) -> Bool { modifyMemory32(s, i, seg: Int(i.seg), i.imm, immediate: true) }
 @_silgen_name("gate_exec_slow_alu32MI") @inline(__always)
 func slow_alu32MI(_ s: State, _ i: Ins) -> Next { s.alu32Memory(i, i.imm); return s.proceed(i) }
 

@@ -26,22 +26,22 @@ func exec_mov8MRB(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, seg: Int(i.s
 func slow_mov8MRB(_ s: State, _ i: Ins) -> Next { slow_mov8MR(s, i) }
 
 @_silgen_name("gate_exec_mov8MIB") @inline(__always)
-func exec_mov8MIB(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, seg: Int(i.seg), 1, i.imm, indexed: false) }
+func exec_mov8MIB(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, seg: Int(i.seg), 1, i.imm, indexed: false, immediate: true) }
 @_silgen_name("gate_exec_slow_mov8MIB") @inline(__always)
 func slow_mov8MIB(_ s: State, _ i: Ins) -> Next { slow_mov8MI(s, i) }
 
 @_silgen_name("gate_exec_cmp32RMB") @inline(__always)
-func exec_cmp32RMB(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: Int(i.seg), size: 4, indexed: false) { _ = s.sub32(s.r32(Int(i.reg)), $0) } }
+func exec_cmp32RMB(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: Int(i.seg), size: 4, indexed: false, immediate: false) { _ = s.sub32(s.r32(Int(i.reg)), $0) } }
 @_silgen_name("gate_exec_slow_cmp32RMB") @inline(__always)
 func slow_cmp32RMB(_ s: State, _ i: Ins) -> Next { slow_cmp32RM(s, i) }
 
 @_silgen_name("gate_exec_cmp32MIB") @inline(__always)
-func exec_cmp32MIB(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: Int(i.seg), size: 4, indexed: false) { _ = s.sub32($0, i.imm) } }
+func exec_cmp32MIB(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: Int(i.seg), size: 4, indexed: false, immediate: true) { _ = s.sub32($0, i.imm) } }
 @_silgen_name("gate_exec_slow_cmp32MIB") @inline(__always)
 func slow_cmp32MIB(_ s: State, _ i: Ins) -> Next { slow_cmp32MI(s, i) }
 
 @_silgen_name("gate_exec_cmp8MIB") @inline(__always)
-func exec_cmp8MIB(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: Int(i.seg), size: 1, indexed: false) { s.setFlags(.sub, 1, dst: $0, src: i.imm, res: ($0 &- i.imm) & 0xff) } }
+func exec_cmp8MIB(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: Int(i.seg), size: 1, indexed: false, immediate: true) { s.setFlags(.sub, 1, dst: $0, src: i.imm, res: ($0 &- i.imm) & 0xff) } }
 @_silgen_name("gate_exec_slow_cmp8MIB") @inline(__always)
 func slow_cmp8MIB(_ s: State, _ i: Ins) -> Next { slow_cmp8MI(s, i) }
 

@@ -41,7 +41,7 @@ func exec_mov32RI(_ s: State, _ i: Ins) -> Next { s.setR32(Int(i.rm), i.imm); re
 /// cannot fault.
 @inline(__always)
 func loadRegister(_ s: State, _ i: Ins, seg: Int, _ size: UInt32, indexed: Bool = true, _ extend: (UInt32) -> UInt32) -> Bool {
-    guard let p = s.hostRead(seg, s.ea32(i, indexed: indexed), size) else { return false }
+    guard let p = s.hostRead(seg, s.ea32(i, indexed: indexed), size, memo: i) else { return false }
     let v = size == 4 ? p.loadUnaligned(as: UInt32.self)
         : (size == 2 ? UInt32(p.loadUnaligned(as: UInt16.self)) : UInt32(p.load(as: UInt8.self)))
     s.setR32(Int(i.reg), extend(v))
@@ -92,8 +92,9 @@ func slow_movsx16M32(_ s: State, _ i: Ins) -> Next {
 
 /// A store of `size` bytes of `v`: fast when it cannot fault or touch decoded code.
 @inline(__always)
-func storeMemory(_ s: State, _ i: Ins, seg: Int, _ size: UInt32, _ v: UInt32, indexed: Bool = true) -> Bool {
-    guard let p = s.hostWrite(seg, s.ea32(i, indexed: indexed), size) else { return false }
+func storeMemory(_ s: State, _ i: Ins, seg: Int, _ size: UInt32, _ v: UInt32, indexed: Bool = true,
+                 immediate: Bool = false) -> Bool {
+    guard let p = s.hostWrite(seg, s.ea32(i, indexed: indexed), size, memo: immediate ? nil : i) else { return false }
     if size == 4 { p.storeBytes(of: v, as: UInt32.self) } else { p.storeBytes(of: UInt8(truncatingIfNeeded: v), as: UInt8.self) }
     return true
 }
@@ -115,7 +116,7 @@ func slow_mov8MR(_ s: State, _ i: Ins) -> Next {
 }
 
 @_silgen_name("gate_exec_mov8MI") @inline(__always)
-func exec_mov8MI(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, seg: Int(i.seg), 1, i.imm) }
+func exec_mov8MI(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, seg: Int(i.seg), 1, i.imm, immediate: true) }
 @_silgen_name("gate_exec_slow_mov8MI") @inline(__always)
 func slow_mov8MI(_ s: State, _ i: Ins) -> Next {
     s.write(Int(i.seg), s.ea(i), 1, i.imm)
@@ -127,7 +128,7 @@ func exec_mov8RM(_ s: State, _ i: Ins) -> Bool { loadByteRegister(s, i, seg: Int
 
 @inline(__always)
 func loadByteRegister(_ s: State, _ i: Ins, seg: Int) -> Bool {
-    guard let p = s.hostRead(seg, s.ea32(i), 1) else { return false }
+    guard let p = s.hostRead(seg, s.ea32(i), 1, memo: i) else { return false }
     s.setR8(Int(i.reg), UInt32(p.load(as: UInt8.self)))
     return true
 }

@@ -35,8 +35,10 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     }
 
     /// Where `size` bytes at offset `ea` of segment `seg` may be read: a flat segment
-    /// (a 4 GiB limit cannot be exceeded) and one readable page.
-    @inline(__always) func hostRead(_ seg: Int, _ ea: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
+    /// (a 4 GiB limit cannot be exceeded) and one readable page. A flat form passes its
+    /// instruction as `memo` when it has no immediate, to use its page memo (PageMemo.swift).
+    @inline(__always) func hostRead(_ seg: Int, _ ea: UInt32, _ size: UInt32, memo: Ins? = nil) -> UnsafeMutableRawPointer? {
+        if seg == flatSegment, let memo { return memoRead(memo, ea, size) }
         let need = pointee.readNeed
         guard let a = fastLinear(seg, ea, SegmentCache.fastRead), pointee.perm[Int(a &>> 12)] & need == need,
               a & 0xfff <= 0x1000 &- size else { return nil }
@@ -44,8 +46,9 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     }
 
     /// Where `size` bytes at offset `ea` of segment `seg` may be written: a flat writable
-    /// data segment and one writable page that holds no decoded code.
-    @inline(__always) func hostWrite(_ seg: Int, _ ea: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
+    /// data segment and one writable page that holds no decoded code; `memo` as for reads.
+    @inline(__always) func hostWrite(_ seg: Int, _ ea: UInt32, _ size: UInt32, memo: Ins? = nil) -> UnsafeMutableRawPointer? {
+        if seg == flatSegment, let memo { return memoWrite(memo, ea, size) }
         let need = pointee.writeNeed
         guard let a = fastLinear(seg, ea, SegmentCache.fastWrite),
               pointee.perm[Int(a &>> 12)] & pointee.writeMask == need,

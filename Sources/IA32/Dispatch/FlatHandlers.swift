@@ -23,22 +23,22 @@ func exec_flat_or32RM(_ s: State, _ i: Ins) -> Bool { registerFromMemory(s, i, s
 func exec_flat_xor32RM(_ s: State, _ i: Ins) -> Bool { registerFromMemory(s, i, seg: flatSegment) { s.logic32($0 ^ $1) } }
 
 @_silgen_name("gate_exec_flat_cmp32RM") @inline(__always)
-func exec_flat_cmp32RM(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: flatSegment, size: 4) { _ = s.sub32(s.r32(Int(i.reg)), $0) } }
+func exec_flat_cmp32RM(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: flatSegment, size: 4, immediate: false) { _ = s.sub32(s.r32(Int(i.reg)), $0) } }
 
 @_silgen_name("gate_exec_flat_cmp32MR") @inline(__always)
-func exec_flat_cmp32MR(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: flatSegment, size: 4) { _ = s.sub32($0, s.r32(Int(i.reg))) } }
+func exec_flat_cmp32MR(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: flatSegment, size: 4, immediate: false) { _ = s.sub32($0, s.r32(Int(i.reg))) } }
 
 @_silgen_name("gate_exec_flat_cmp32MI") @inline(__always)
-func exec_flat_cmp32MI(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: flatSegment, size: 4) { _ = s.sub32($0, i.imm) } }
+func exec_flat_cmp32MI(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: flatSegment, size: 4, immediate: true) { _ = s.sub32($0, i.imm) } }
 
 @_silgen_name("gate_exec_flat_cmp8MI") @inline(__always)
-func exec_flat_cmp8MI(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: flatSegment, size: 1) { s.setFlags(.sub, 1, dst: $0, src: i.imm, res: ($0 &- i.imm) & 0xff) } }
+func exec_flat_cmp8MI(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: flatSegment, size: 1, immediate: true) { s.setFlags(.sub, 1, dst: $0, src: i.imm, res: ($0 &- i.imm) & 0xff) } }
 
 @_silgen_name("gate_exec_flat_alu32MR") @inline(__always)
-func exec_flat_alu32MR(_ s: State, _ i: Ins) -> Bool { modifyMemory32(s, i, seg: flatSegment, s.r32(Int(i.reg))) }
+func exec_flat_alu32MR(_ s: State, _ i: Ins) -> Bool { modifyMemory32(s, i, seg: flatSegment, s.r32(Int(i.reg)), immediate: false) }
 
 @_silgen_name("gate_exec_flat_alu32MI") @inline(__always)
-func exec_flat_alu32MI(_ s: State, _ i: Ins) -> Bool { modifyMemory32(s, i, seg: flatSegment, i.imm) }
+func exec_flat_alu32MI(_ s: State, _ i: Ins) -> Bool { modifyMemory32(s, i, seg: flatSegment, i.imm, immediate: true) }
 
 @_silgen_name("gate_exec_flat_mov32RM") @inline(__always)
 func exec_flat_mov32RM(_ s: State, _ i: Ins) -> Bool { loadRegister(s, i, seg: flatSegment, 4) { $0 } }
@@ -62,7 +62,7 @@ func exec_flat_mov32MR(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, seg: fl
 func exec_flat_mov8MR(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, seg: flatSegment, 1, s.r8(Int(i.reg))) }
 
 @_silgen_name("gate_exec_flat_mov8MI") @inline(__always)
-func exec_flat_mov8MI(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, seg: flatSegment, 1, i.imm) }
+func exec_flat_mov8MI(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, seg: flatSegment, 1, i.imm, immediate: true) }
 
 @_silgen_name("gate_exec_flat_mov8RM") @inline(__always)
 func exec_flat_mov8RM(_ s: State, _ i: Ins) -> Bool { loadByteRegister(s, i, seg: flatSegment) }
@@ -83,16 +83,16 @@ func exec_flat_mov32MRB(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, seg: f
 func exec_flat_mov8MRB(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, seg: flatSegment, 1, s.r8(Int(i.reg)), indexed: false) }
 
 @_silgen_name("gate_exec_flat_mov8MIB") @inline(__always)
-func exec_flat_mov8MIB(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, seg: flatSegment, 1, i.imm, indexed: false) }
+func exec_flat_mov8MIB(_ s: State, _ i: Ins) -> Bool { storeMemory(s, i, seg: flatSegment, 1, i.imm, indexed: false, immediate: true) }
 
 @_silgen_name("gate_exec_flat_cmp32RMB") @inline(__always)
-func exec_flat_cmp32RMB(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: flatSegment, size: 4, indexed: false) { _ = s.sub32(s.r32(Int(i.reg)), $0) } }
+func exec_flat_cmp32RMB(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: flatSegment, size: 4, indexed: false, immediate: false) { _ = s.sub32(s.r32(Int(i.reg)), $0) } }
 
 @_silgen_name("gate_exec_flat_cmp32MIB") @inline(__always)
-func exec_flat_cmp32MIB(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: flatSegment, size: 4, indexed: false) { _ = s.sub32($0, i.imm) } }
+func exec_flat_cmp32MIB(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: flatSegment, size: 4, indexed: false, immediate: true) { _ = s.sub32($0, i.imm) } }
 
 @_silgen_name("gate_exec_flat_cmp8MIB") @inline(__always)
-func exec_flat_cmp8MIB(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: flatSegment, size: 1, indexed: false) { s.setFlags(.sub, 1, dst: $0, src: i.imm, res: ($0 &- i.imm) & 0xff) } }
+func exec_flat_cmp8MIB(_ s: State, _ i: Ins) -> Bool { compareMemory(s, i, seg: flatSegment, size: 1, indexed: false, immediate: true) { s.setFlags(.sub, 1, dst: $0, src: i.imm, res: ($0 &- i.imm) & 0xff) } }
 
 @_silgen_name("gate_exec_flat_cmp8MIJe") @inline(__always)
 func exec_flat_cmp8MIJe(_ s: State, _ i: Ins) -> Next { fusedMemoryCompare(s, i, seg: flatSegment, size: 1, indexed: true, jumpIfZero: true) }

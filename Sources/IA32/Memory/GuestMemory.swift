@@ -42,6 +42,13 @@ public final class GuestMemory {
     public let perm: UnsafeMutablePointer<UInt8>
     /// Told when a host-side write (a syscall, the loader) lands on a code page.
     public weak var codeObserver: CodeWriteObserver?
+    /// The page-memo epoch, shifted into the high word (Dispatch/PageMemo.swift): memos
+    /// taken in an earlier epoch no longer match. Starts at 1, since a fresh instruction's
+    /// memo is 0.
+    public let memoEpoch: UnsafeMutablePointer<UInt64>
+    /// The epoch once 2³² - 2 have been used: no memo is taken in it, so none can
+    /// outlive a later change of permissions.
+    public static let memoEpochsExhausted: UInt64 = 0xffff_ffff << 32
 
     private static let reservation = (1 << 32) + 2 * 4096
 
@@ -64,11 +71,20 @@ public final class GuestMemory {
         }
         base = p
         perm = q.bindMemory(to: UInt8.self, capacity: GuestMemory.pageCount)
+        memoEpoch = .allocate(capacity: 1)
+        memoEpoch.initialize(to: 1 << 32)
     }
 
     deinit {
         munmap(base, GuestMemory.reservation)
         munmap(perm, GuestMemory.pageCount)
+        memoEpoch.deallocate()
+    }
+
+    /// Starts a new page-memo epoch: a page may have lost a permission that memos taken
+    /// so far vouch for.
+    @inline(__always) static func forgetPageMemos(_ epoch: UnsafeMutablePointer<UInt64>) {
+        if epoch.pointee < memoEpochsExhausted { epoch.pointee &+= 1 << 32 }
     }
 
     // MARK: Mapping
@@ -84,10 +100,14 @@ public final class GuestMemory {
     public func map(_ addr: UInt32, length: UInt32, permission: UInt8) {
         let r = GuestMemory.pages(addr, length)
         discard(r)
+        var wasMapped = false
         for p in r {
             if perm[p] & PagePermission.code != 0 { codeObserver?.codeWritten(page: UInt32(p)) }
+            wasMapped = wasMapped || perm[p] != 0
             perm[p] = permission
         }
+        // Mapping fresh pages takes no right away; mapping over old ones may.
+        if wasMapped { GuestMemory.forgetPageMemos(memoEpoch) }
     }
 
     /// Unmaps [addr, addr+length): later accesses fault, host memory is released.
@@ -97,6 +117,7 @@ public final class GuestMemory {
             if perm[p] & PagePermission.code != 0 { codeObserver?.codeWritten(page: UInt32(p)) }
             perm[p] = 0
         }
+        GuestMemory.forgetPageMemos(memoEpoch)
         discard(r)
     }
 
@@ -106,6 +127,7 @@ public final class GuestMemory {
         for p in GuestMemory.pages(addr, length) {
             perm[p] = permission | (perm[p] & PagePermission.code)
         }
+        GuestMemory.forgetPageMemos(memoEpoch)
     }
 
     public func permission(at addr: UInt32) -> UInt8 { perm[Int(addr >> 12)] }
