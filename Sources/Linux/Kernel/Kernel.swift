@@ -74,7 +74,7 @@ public final class Kernel {
     let table: [SyscallEntry?]
     /// The table's bodies alone: reading an entry out of `table` copies its name and
     /// argument list too (a retain and release each, on every call).
-    let bodies: [SyscallBody?]
+    let bodies: [SyscallEntry.Run?]
     /// Calls that entered through each path.
     public var entries: [EntryPath: Int] { [.int80: entryCounts.int80, .sysenter: entryCounts.sysenter] }
     private var entryCounts = (int80: 0, sysenter: 0)
@@ -148,7 +148,7 @@ public final class Kernel {
             for e in group where Int(e.number) < t.count { t[Int(e.number)] = e }
         }
         table = t
-        bodies = t.map { $0?.body }
+        bodies = t.map { $0?.run }
         process.kernel = self
     }
 

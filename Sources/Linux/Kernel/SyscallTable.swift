@@ -30,18 +30,45 @@ public enum SymbolTable: Sendable, Equatable {
 /// A system-call body: the context in, the value for EAX out (a result or −errno).
 public typealias SyscallBody = (SyscallContext) -> Int32
 
+/// A body written with `throw Errno`; the error becomes −errno.
+public typealias ThrowingSyscallBody = (SyscallContext) throws(Errno) -> Int32
+
 /// One row of the declarative syscall table: dispatch, `--strace` formatting and the
 /// list of what is implemented all come from here.
 public struct SyscallEntry {
     public let number: UInt32
     public let name: String
     public let args: [SyscallArg]
-    public let body: SyscallBody
+    public let run: Run
 
-    public init(_ number: UInt32, _ name: String, _ args: [SyscallArg], _ body: @escaping SyscallBody) {
+    /// The body, kept as written. A throwing body is not wrapped in a closure that
+    /// catches: that closure's context would be retained and released, two atomic
+    /// operations, on every call (Kernel.runBody).
+    public enum Run {
+        case plain(SyscallBody)
+        case throwing(ThrowingSyscallBody)
+
+        /// Runs the body: the value for EAX.
+        @inline(__always) public func callAsFunction(_ context: SyscallContext) -> Int32 {
+            switch self {
+            case .plain(let body): return body(context)
+            case .throwing(let body):
+                do throws(Errno) { return try body(context) } catch { return error.negated }
+            }
+        }
+    }
+
+    public init(_ number: UInt32, _ name: String, _ args: [SyscallArg], _ run: Run) {
         self.number = number
         self.name = name
         self.args = args
-        self.body = body
+        self.run = run
     }
+
+    public init(_ number: UInt32, _ name: String, _ args: [SyscallArg], _ body: @escaping SyscallBody) {
+        self.init(number, name, args, .plain(body))
+    }
+
+    /// The body as one function: the value for EAX.
+    public func body(_ context: SyscallContext) -> Int32 { run(context) }
 }

@@ -134,14 +134,10 @@ public enum FileSyscalls {
         SyscallEntry(237, "fremovexattr", [.fd, .string], sys(sysFremovexattr)),
     ]
 
-    typealias Body = (SyscallContext) throws(Errno) -> Int32
+    typealias Body = ThrowingSyscallBody
 
-    /// A body written with `throw Errno` as a table body returning -errno.
-    static func sys(_ f: @escaping Body) -> SyscallBody {
-        { ctx in
-            do throws(Errno) { return try f(ctx) } catch { return error.negated }
-        }
-    }
+    /// A body written with `throw Errno`, for the table (the error becomes -errno).
+    static func sys(_ f: @escaping Body) -> SyscallEntry.Run { .throwing(f) }
 
     /// MAX_RW_COUNT: the most one read or write moves.
     static let maxRW = 0x7fff_f000
