@@ -182,6 +182,18 @@ public final class GuestMemory {
         return base + Int(addr)
     }
 
+    /// `writableBytes` for a word or two that a system call returns (user-writable,
+    /// `length` at most a page): inline in the caller when the bytes are on one page
+    /// that holds no decoded code, which is every result of a call like _llseek.
+    @inlinable @inline(__always)
+    public func writableWord(_ addr: UInt32, length: UInt32) -> UnsafeMutableRawPointer? {
+        if addr & 0xfff <= 0x1000 &- length,
+           perm[Int(addr &>> 12)] & (PagePermission.userWrite | PagePermission.code) == PagePermission.userWrite {
+            return base + Int(addr)
+        }
+        return writableBytes(addr, length: length)
+    }
+
     /// Writes ignoring permissions, from raw bytes: not generic, so callers in other
     /// modules do not go through the generic path unspecialized (the initial stack).
     public func poke(_ addr: UInt32, _ bytes: UnsafeRawBufferPointer) {

@@ -77,14 +77,14 @@ public struct SyscallContext {
 
     @discardableResult
     public func setU32(_ v: UInt32, at address: UInt32) -> Bool {
-        guard let p = memory.writableBytes(address, length: 4) else { return false }
+        guard let p = memory.writableWord(address, length: 4) else { return false }
         p.storeBytes(of: v.littleEndian, as: UInt32.self)
         return true
     }
 
     @discardableResult
     public func setU64(_ v: UInt64, at address: UInt32) -> Bool {
-        guard let p = memory.writableBytes(address, length: 8) else { return false }
+        guard let p = memory.writableWord(address, length: 8) else { return false }
         p.storeBytes(of: v.littleEndian, as: UInt64.self)
         return true
     }
