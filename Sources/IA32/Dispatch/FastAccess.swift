@@ -36,9 +36,11 @@ extension UnsafeMutablePointer where Pointee == CPUState {
 
     /// Where `size` bytes at offset `ea` of segment `seg` may be read: a flat segment
     /// (a 4 GiB limit cannot be exceeded) and one readable page. A flat form passes its
-    /// instruction as `memo` when it has no immediate, to use its page memo (PageMemo.swift).
+    /// instruction as `memo` when it has no immediate, to use its page memo for a word or
+    /// halfword (PageMemo.swift); a byte cannot run off its page, and checking its page
+    /// costs no more than the memo does.
     @inline(__always) func hostRead(_ seg: Int, _ ea: UInt32, _ size: UInt32, memo: Ins? = nil) -> UnsafeMutableRawPointer? {
-        if seg == flatSegment, let memo { return memoRead(memo, ea, size) }
+        if seg == flatSegment, size > 1, let memo { return memoRead(memo, ea, size) }
         let need = pointee.readNeed
         guard let a = fastLinear(seg, ea, SegmentCache.fastRead), pointee.perm[Int(a &>> 12)] & need == need,
               a & 0xfff <= 0x1000 &- size else { return nil }
@@ -48,7 +50,7 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     /// Where `size` bytes at offset `ea` of segment `seg` may be written: a flat writable
     /// data segment and one writable page that holds no decoded code; `memo` as for reads.
     @inline(__always) func hostWrite(_ seg: Int, _ ea: UInt32, _ size: UInt32, memo: Ins? = nil) -> UnsafeMutableRawPointer? {
-        if seg == flatSegment, let memo { return memoWrite(memo, ea, size) }
+        if seg == flatSegment, size > 1, let memo { return memoWrite(memo, ea, size) }
         let need = pointee.writeNeed
         guard let a = fastLinear(seg, ea, SegmentCache.fastWrite),
               pointee.perm[Int(a &>> 12)] & pointee.writeMask == need,

@@ -1,15 +1,16 @@
 /// Page memos: a flat load or store that reaches the same page as last time needs one
 /// compare instead of its permission check.
 ///
-/// Every flat memory access checks its page's permission byte and that it does not run
-/// past the end of the page (FastAccess.swift): half of a load's two dozen host
-/// instructions. Most instructions reach the same page time after time (a stack slot,
-/// a buffer walked a word at a time), so a flat memory form that has no immediate keeps,
-/// in its `imm` and `imm2` as one word, the page it last passed the full check on,
-/// tagged with the address space's epoch: `epoch << 32 | page`. An access is on that
-/// page, whole, in the same epoch exactly when `(epoch << 32 | address) - memo` is at
-/// most `0x1000 - size`; any other page, or another epoch, leaves a difference of at
-/// least a page or one that wraps past zero.
+/// Every flat memory access checks its page's permission byte and, unless it is a byte,
+/// that it does not run past the end of the page (FastAccess.swift): half of a word
+/// load's two dozen host instructions. Most instructions reach the same page time after
+/// time (a stack slot, a buffer walked a word at a time), so a flat word or halfword
+/// form with no immediate keeps, in its `imm` and `imm2` as one word, the page it last
+/// passed the full check on, tagged with the address space's epoch:
+/// `epoch << 32 | page`. An access is on that page, whole, in the same epoch exactly
+/// when `(epoch << 32 | address) - memo` is at most `0x1000 - size`; any other page, or
+/// another epoch, leaves a difference of at least a page or one that wraps past zero.
+/// (A byte form gains nothing: its check is no dearer than the memo's.)
 ///
 /// A memo vouches for what the full check found at the privilege level the
 /// instruction's block was decoded for, the only one it runs at (`BlockCache` looks
