@@ -46,6 +46,25 @@ struct MemoryTests {
         #expect(m[.eax] == 0x0403_0201)
     }
 
+    /// `copyCString` copies a string with its NUL, across pages, and refuses one that
+    /// runs into a page the guest may not read or that does not fit.
+    @Test func copyCStringCopiesWhatFitsAndIsReadable() {
+        let m = TestMachine()
+        let end = TestMachine.data + 0x10000   // the first unmapped page
+        let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: 8, alignment: 1)
+        defer { buf.deallocate() }
+        m.memory.poke(TestMachine.data + 0x0ffd, Array("abcde".utf8) + [0])   // across a page boundary
+        #expect(m.memory.copyCString(TestMachine.data + 0x0ffd, into: buf) == 5)
+        #expect(Array(buf.prefix(6)) == Array("abcde".utf8) + [0])
+        m.memory.poke(TestMachine.data + 0x20, Array("12345678".utf8) + [0])
+        #expect(m.memory.copyCString(TestMachine.data + 0x20, into: buf) == nil)        // no room for the NUL
+        #expect(m.memory.copyCString(TestMachine.data + 0x21, into: buf) == 7)
+        m.memory.poke(end - 3, Array("xyz".utf8))
+        #expect(m.memory.copyCString(end - 3, into: buf) == nil)                         // runs off the mapping
+        #expect(m.memory.copyCString(end, into: buf) == nil)
+        #expect(m.memory.copyCString(0xffff_fffe, into: buf) == nil)
+    }
+
     @Test func selfModifyingCodeRunsTheNewBytes() {
         let m = TestMachine()
         m.memory.protect(TestMachine.code, length: 0x2000, permission: PagePermission.userWrite | PagePermission.exec)

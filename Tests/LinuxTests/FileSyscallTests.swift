@@ -249,6 +249,11 @@ struct FileSyscallTests {
         #expect(size("lstat64", "l") == 1)                              // the link, "x"
         #expect(h.u32(buf + 16) & 0o170000 == 0o120000)
         #expect(size("stat64", "missing") == Int64(neg(.ENOENT)))
+        #expect(size("stat64", "x/") == Int64(neg(.ENOTDIR)))                  // not a plain name
+        #expect(h.sys("stat64", h.str(".."), buf) == 0)
+        #expect(h.u32(buf + 16) & 0o170000 == 0o040000)
+        #expect(h.sys("stat64", FSHarness.wild, buf) == neg(.EFAULT))
+        #expect(h.sys("stat64", h.str(""), buf) == neg(.ENOENT))
         let d1 = h.open("/d1", O.rdonly | O.directory)
         #expect(h.sys("fchdir", u(d1)) == 0)
         #expect(size("stat64", "x") == 1)

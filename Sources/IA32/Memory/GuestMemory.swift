@@ -265,6 +265,30 @@ public final class GuestMemory {
         return [UInt8](UnsafeRawBufferPointer(start: base + Int(addr), count: max))
     }
 
+    /// Copies the NUL-terminated string at `addr`, NUL included, into `buffer`: its
+    /// length without the NUL, or nil if a page before the NUL may not be read or the
+    /// string does not fit (the caller then takes its general path, `readCString`).
+    public func copyCString(_ addr: UInt32, into buffer: UnsafeMutableRawBufferPointer,
+                            need: UInt8 = PagePermission.userRead) -> Int? {
+        guard let out = buffer.baseAddress else { return nil }
+        var length = 0
+        var a = UInt64(addr)
+        while length < buffer.count {
+            guard a < 1 << 32, perm[Int(a >> 12)] & need == need else { return nil }
+            let chunk = Swift.min(Int((a | 0xfff) + 1 - a), buffer.count - length)
+            let start = base + Int(a)
+            if let nul = memchr(start, 0, chunk) {
+                let n = nul - start
+                (out + length).copyMemory(from: start, byteCount: n + 1)
+                return length + n
+            }
+            (out + length).copyMemory(from: start, byteCount: chunk)
+            length += chunk
+            a += UInt64(chunk)
+        }
+        return nil
+    }
+
     /// Asks the host to provide the pages under a large copy in one call
     /// (MADV_POPULATE_WRITE, Linux 5.14+) instead of one page fault per page, which
     /// costs several microseconds each in a virtual machine. Elsewhere it does nothing.

@@ -259,13 +259,7 @@ public enum PathResolver {
     static func plainNameInCwd(_ path: String, process: Process, followFinal: Bool) throws(Errno) -> ResolvedPath? {
         guard !process.fs.cwdIsUnderProc || procProvider(process) == nil else { return nil }
         var name = path, cwdHost = process.fs.cwdHost
-        let plain = name.withUTF8 { n in
-            guard let p = n.baseAddress, n.count <= nameMax, memchr(p, 0x2f /* "/" */, n.count) == nil else {
-                return false
-            }
-            return !(n.count <= 2 && n.allSatisfy { $0 == 0x2e /* "." */ })
-        }
-        guard plain else { return nil }
+        guard name.withUTF8({ isPlainName(UnsafeRawBufferPointer($0)) }) else { return nil }
         var st = HostFS.HostStat()
         let r: Int32
         if let dir = process.fs.cwdDirectory {
@@ -296,6 +290,47 @@ public enum PathResolver {
         }
         return ResolvedPath(guestPath: process.fs.cwdCanonical, hostPath: cwdHost, leaf: path, isProc: false,
                             exists: exists, trailingSlash: false, procKind: nil, hostStat: exists ? st : nil)
+    }
+
+    /// One name to look up in a directory as it is: not empty, no "/", not "." or "..",
+    /// at most NAME_MAX bytes.
+    static func isPlainName(_ n: UnsafeRawBufferPointer) -> Bool {
+        guard let p = n.baseAddress, n.count <= nameMax, memchr(p, 0x2f /* "/" */, n.count) == nil else { return false }
+        return !(n.count <= 2 && n.allSatisfy { $0 == 0x2e /* "." */ })
+    }
+
+    /// What `statPlainName` found.
+    enum PlainNameStat {
+        /// The host's lstat of the name is in the caller's buffer.
+        case found
+        /// The lookup failed with this error (ENOENT for a missing name).
+        case failed(Errno)
+        /// Not a plain name in a current directory Gate holds, or a symbolic link to
+        /// follow: the general walk must answer.
+        case general
+    }
+
+    /// stat(2)'s commonest call without building a `String` or a `ResolvedPath`: the
+    /// guest's NUL-terminated path at `address`, when it is one plain name, looked up in
+    /// the current directory's descriptor (`cwdDirectory`), as `plainNameInCwd` would.
+    /// The name is copied out of guest memory first, so what is checked is what the host
+    /// sees. A third of a stat's host instructions went on the path and its copies.
+    /// The stat lands in `st`, which the caller owns: a `struct stat` is 144 bytes, and
+    /// handing it back by value copied it several times.
+    static func statPlainName(at address: UInt32, process: Process, followFinal: Bool,
+                              into st: inout HostFS.HostStat) -> PlainNameStat {
+        guard let dir = process.fs.cwdDirectory,
+              !process.fs.cwdIsUnderProc || procProvider(process) == nil else { return .general }
+        let memory = process.memory
+        return withUnsafeTemporaryAllocation(byteCount: nameMax + 1, alignment: 1) { buf -> PlainNameStat in
+            guard let n = memory.copyCString(address, into: buf), let p = buf.baseAddress,
+                  isPlainName(UnsafeRawBufferPointer(rebasing: buf.prefix(n))) else { return .general }
+            if fstatat(dir.fd, p.assumingMemoryBound(to: CChar.self), &st, AT_SYMLINK_NOFOLLOW) != 0 {
+                return .failed(Errno.current)
+            }
+            if followFinal && UInt32(st.st_mode) & 0o170000 == 0o120000 { return .general }
+            return .found
+        }
     }
 
     /// `name` in directory `dir` (both absolute, canonical).

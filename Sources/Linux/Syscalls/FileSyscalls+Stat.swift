@@ -32,6 +32,22 @@ extension FileSyscalls {
         return .path(try PathResolver.resolve(path, at: dirfd, process: ctx.process, followFinal: follow))
     }
 
+    /// What an *at stat call names, stat'd: a plain name in the current directory
+    /// straight from the host (`PathResolver.statPlainName`), anything else through
+    /// `target` and `stat`.
+    static func statAt(_ ctx: SyscallContext, dirfd: Int32, pathAddress: UInt32, flags: UInt32,
+                       follow: Bool) throws(Errno) -> KStat {
+        if dirfd == LinuxAT.fdcwd {
+            var st = HostFS.HostStat()
+            switch PathResolver.statPlainName(at: pathAddress, process: ctx.process, followFinal: follow, into: &st) {
+            case .found: return KStat(host: st)
+            case .failed(let e): throw e
+            case .general: break
+            }
+        }
+        return try stat(ctx.process, target(ctx, dirfd: dirfd, pathAddress: pathAddress, flags: flags, follow: follow))
+    }
+
     static func fileStat(_ process: Process, _ f: OpenFile) throws(Errno) -> KStat {
         switch f.backing {
         case .host: return try HostFS.fstat(f.hostFD)
@@ -83,7 +99,8 @@ extension FileSyscalls {
     }
 
     static func statPath(_ ctx: SyscallContext, follow: Bool, _ layout: StatLayout) throws(Errno) -> Int32 {
-        try writeStat(ctx, pathStat(ctx.process, ctx.resolve(0, follow: follow)), layout, to: ctx.arg(1))
+        try writeStat(ctx, statAt(ctx, dirfd: LinuxAT.fdcwd, pathAddress: ctx.arg(0), flags: 0, follow: follow),
+                      layout, to: ctx.arg(1))
         return 0
     }
 
@@ -105,9 +122,9 @@ extension FileSyscalls {
     static func sysFstatat64(_ ctx: SyscallContext) throws(Errno) -> Int32 {
         let flags = ctx.arg(3)
         if flags & ~(LinuxAT.symlinkNoFollow | LinuxAT.noAutomount | LinuxAT.emptyPath) != 0 { throw .EINVAL }
-        let t = try target(ctx, dirfd: ctx.int(0), pathAddress: ctx.arg(1), flags: flags,
+        let s = try statAt(ctx, dirfd: ctx.int(0), pathAddress: ctx.arg(1), flags: flags,
                            follow: flags & LinuxAT.symlinkNoFollow == 0)
-        try writeStat(ctx, stat(ctx.process, t), .stat64, to: ctx.arg(2))
+        try writeStat(ctx, s, .stat64, to: ctx.arg(2))
         return 0
     }
 
@@ -116,9 +133,8 @@ extension FileSyscalls {
         let valid = LinuxAT.symlinkNoFollow | LinuxAT.noAutomount | LinuxAT.emptyPath | LinuxAT.statxSyncType
         if flags & ~valid != 0 || flags & LinuxAT.statxSyncType == LinuxAT.statxSyncType { throw .EINVAL }
         if mask & 0x8000_0000 != 0 { throw .EINVAL }   // STATX__RESERVED
-        let t = try target(ctx, dirfd: ctx.int(0), pathAddress: ctx.arg(1), flags: flags,
+        let s = try statAt(ctx, dirfd: ctx.int(0), pathAddress: ctx.arg(1), flags: flags,
                            follow: flags & LinuxAT.symlinkNoFollow == 0)
-        let s = try stat(ctx.process, t)
         guard ctx.writeFields(size: KStat.statxSize, to: ctx.arg(4), { s.statx(into: $0) }) else { throw .EFAULT }
         return 0
     }
