@@ -67,6 +67,24 @@ struct ProcessorTests {
         #expect(TestMachine(model: .pentiumPro).run([0x0f, 0x34]) == .exception(PendingFault(vector: Vector.invalidOpcode)))
     }
 
+    /// SYSENTER clears IF (and VM, RF) and nothing else: the flags of the compare before
+    /// it, still pending when it runs, survive into the kernel.
+    @Test func sysenterClearsInterruptsAndKeepsTheStatusFlags() {
+        let m = TestMachine()
+        m.cpu.state.pointee.msr.sysenterCS = 0x60
+        m.cpu.state.pointee.msr.sysenterESP = TestMachine.data + 0x4000
+        m.cpu.state.pointee.msr.sysenterEIP = TestMachine.code + 0x100
+        m.memory.poke(TestMachine.code + 0x100, [0xf4])   // hlt, at CPL 0
+        m[.eax] = 3
+        // cmp $5,%eax (3 - 5: CF, SF and AF set, ZF clear); sysenter
+        #expect(m.run([0x83, 0xf8, 0x05, 0x0f, 0x34]) == .halted)
+        #expect(m.cpu.cpl == 0)
+        #expect(m[.esp] == TestMachine.data + 0x4000)
+        let f = m.cpu.eflags
+        #expect(f & EFLAGS.if == 0)
+        #expect(f & (EFLAGS.cf | EFLAGS.sf | EFLAGS.zf) == EFLAGS.cf | EFLAGS.sf)
+    }
+
     @Test func x87Executes() {
         // fld1; fistp (%esp): the FPU is present (CR0.EM clear), no #NM.
         let m = TestMachine()

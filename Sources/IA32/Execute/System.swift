@@ -137,9 +137,10 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         guard pointee.sysenterWorks else { raise(Vector.invalidOpcode); return }
         let cs = UInt16(truncatingIfNeeded: pointee.msr.sysenterCS)
         if cs & 0xfffc == 0 { raise(Vector.generalProtection); return }
-        var f = eflags & ~(EFLAGS.vm | EFLAGS.if | EFLAGS.rf)
-        f |= EFLAGS.reserved1
-        setEFLAGS(f)
+        // Only VM, IF and RF change: the arithmetic flags may stay pending (computing
+        // them was a third of the instruction's cost, on every system call).
+        pointee.eflagsRaw &= ~(EFLAGS.vm | EFLAGS.if | EFLAGS.rf)
+        if _slowPath(pointee.eflagsRaw & EFLAGS.tf != 0) { needAttention() }
         pointee.seg.regs.1 = SegmentCache(selector: cs & 0xfffc, base: 0, limit: 0xffff_ffff, dpl: 0, type: 0xb)
         pointee.seg.regs.2 = SegmentCache(selector: (cs & 0xfffc) &+ 8, base: 0, limit: 0xffff_ffff, dpl: 0, type: 0x3)
         segmentsChanged()
