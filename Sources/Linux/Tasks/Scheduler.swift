@@ -73,7 +73,10 @@ extension Kernel {
                 // System calls run in place, the CPU staying in `run` across them.
                 cpu.serviceHalts(Kernel.haltService, context: Unmanaged.passUnretained(self).toOpaque())
                 let cpuTimers = p.virtualTimer != nil || p.profTimer != nil
+                let outer = sliceTask
+                sliceTask = Unmanaged.passUnretained(task)
                 stop = cpu.run(budget: cpuTimers ? cpuTimerBudget(p, task.sliceRemaining) : task.sliceRemaining)
+                sliceTask = outer
             }
             let ran = cpu.instructionCount &- before
             instructionsRetired &+= ran
