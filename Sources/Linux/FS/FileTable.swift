@@ -370,7 +370,9 @@ public struct FileSystemContext {
     /// The host directory `cwdHost` named when the current directory was set, held
     /// open: a plain name is looked up in it without the host walking the whole path
     /// again (PathResolver.plainNameInCwd). Nil when the host would not open it.
-    public private(set) var cwdDirectory: HostDirectory?
+    public private(set) var cwdDirectory: HostDirectory? { didSet { cwdFD = cwdDirectory?.fd ?? -1 } }
+    /// Its descriptor, or -1: read without retaining the object, which holds it open.
+    public private(set) var cwdFD: Int32 = -1
     public var umask: UInt32
     /// Serves /proc for this process; when nil, `FileSyscalls.procFS` does, and when
     /// both are nil /proc is the host directory under the root.
@@ -384,6 +386,7 @@ public struct FileSystemContext {
         self.cwdHost = PathResolver.hostPath(root: root, cwdComponents)
         self.cwdIsUnderProc = cwdComponents.first == "proc"
         self.cwdDirectory = HostDirectory(cwdHost)
+        self.cwdFD = cwdDirectory?.fd ?? -1
         self.umask = umask
     }
 }

@@ -262,8 +262,9 @@ public enum PathResolver {
         guard name.withUTF8({ isPlainName(UnsafeRawBufferPointer($0)) }) else { return nil }
         var st = HostFS.HostStat()
         let r: Int32
-        if let dir = process.fs.cwdDirectory {
-            r = name.withCString { fstatat(dir.fd, $0, &st, AT_SYMLINK_NOFOLLOW) }
+        let dir = process.fs.cwdFD
+        if dir >= 0 {
+            r = name.withCString { fstatat(dir, $0, &st, AT_SYMLINK_NOFOLLOW) }
         } else {
             // lstat of cwdHost + "/" + name, the C string put together on the stack.
             r = name.withUTF8 { n in
@@ -319,13 +320,13 @@ public enum PathResolver {
     /// handing it back by value copied it several times.
     static func statPlainName(at address: UInt32, process: Process, followFinal: Bool,
                               into st: inout HostFS.HostStat) -> PlainNameStat {
-        guard let dir = process.fs.cwdDirectory,
-              !process.fs.cwdIsUnderProc || procProvider(process) == nil else { return .general }
-        let memory = process.memory
+        let dir = process.fs.cwdFD
+        guard dir >= 0, !process.fs.cwdIsUnderProc || procProvider(process) == nil else { return .general }
         return withUnsafeTemporaryAllocation(byteCount: nameMax + 1, alignment: 1) { buf -> PlainNameStat in
-            guard let n = memory.copyCString(address, into: buf), let p = buf.baseAddress,
+            let copied = process.unretainedMemory._withUnsafeGuaranteedRef { $0.copyCString(address, into: buf) }
+            guard let n = copied, let p = buf.baseAddress,
                   isPlainName(UnsafeRawBufferPointer(rebasing: buf.prefix(n))) else { return .general }
-            if fstatat(dir.fd, p.assumingMemoryBound(to: CChar.self), &st, AT_SYMLINK_NOFOLLOW) != 0 {
+            if fstatat(dir, p.assumingMemoryBound(to: CChar.self), &st, AT_SYMLINK_NOFOLLOW) != 0 {
                 return .failed(Errno.current)
             }
             if followFinal && UInt32(st.st_mode) & 0o170000 == 0o120000 { return .general }

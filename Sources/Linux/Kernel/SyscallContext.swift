@@ -38,6 +38,12 @@ public struct SyscallContext {
 
     public var memory: GuestMemory { process.memory }
 
+    /// The process's memory, borrowed for `body` without a retain (`Process.unretainedMemory`):
+    /// for one access, which cannot replace it.
+    @inline(__always) func withMemory<R>(_ body: (GuestMemory) -> R) -> R {
+        process.unretainedMemory._withUnsafeGuaranteedRef(body)
+    }
+
     // MARK: User memory (copy_from_user / copy_to_user): nil or false means -EFAULT.
 
     public func bytes(at address: UInt32, count: Int) -> [UInt8]? {
@@ -54,7 +60,7 @@ public struct SyscallContext {
     /// Writes a structure of `size` bytes at `address` in place: zeroed, then filled by
     /// `fill`. False, with nothing written, when the guest may not write all of it.
     public func writeFields(size: Int, to address: UInt32, _ fill: (GuestLayout.Fields) -> Void) -> Bool {
-        guard let p = memory.writableBytes(address, length: UInt32(size)) else { return false }
+        guard let p = withMemory({ $0.writableBytes(address, length: UInt32(size)) }) else { return false }
         p.initializeMemory(as: UInt8.self, repeating: 0, count: size)
         fill(GuestLayout.Fields(start: p, size: size))
         return true
@@ -71,20 +77,19 @@ public struct SyscallContext {
     // ran unspecialized here, through FixedWidthInteger's witness table).
 
     public func u32(at address: UInt32) -> UInt32? {
-        guard memory.check(address, length: 4, need: PagePermission.userRead) else { return nil }
-        return memory.load32(address)
+        withMemory { m in m.check(address, length: 4, need: PagePermission.userRead) ? m.load32(address) : nil }
     }
 
     @discardableResult
     public func setU32(_ v: UInt32, at address: UInt32) -> Bool {
-        guard let p = memory.writableWord(address, length: 4) else { return false }
+        guard let p = withMemory({ $0.writableWord(address, length: 4) }) else { return false }
         p.storeBytes(of: v.littleEndian, as: UInt32.self)
         return true
     }
 
     @discardableResult
     public func setU64(_ v: UInt64, at address: UInt32) -> Bool {
-        guard let p = memory.writableWord(address, length: 8) else { return false }
+        guard let p = withMemory({ $0.writableWord(address, length: 8) }) else { return false }
         p.storeBytes(of: v.littleEndian, as: UInt64.self)
         return true
     }

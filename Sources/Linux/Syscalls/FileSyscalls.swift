@@ -148,7 +148,7 @@ public enum FileSyscalls {
 extension SyscallContext {
     /// The open file for descriptor argument `i`, or EBADF.
     func file(_ i: Int) throws(Errno) -> OpenFile {
-        guard let f = process.files.get(int(i)) else { throw .EBADF }
+        guard let f = process.unretainedFiles._withUnsafeGuaranteedRef({ $0.get(int(i)) }) else { throw .EBADF }
         return f
     }
 

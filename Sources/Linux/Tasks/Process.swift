@@ -4,10 +4,16 @@ import IA32
 /// its threads run on, a descriptor table, filesystem context, identity, signal
 /// handlers, its place in the process tree, and its threads (`Task`).
 public final class Process {
-    public internal(set) var memory: GuestMemory
+    public internal(set) var memory: GuestMemory { didSet { unretainedMemory = .passUnretained(memory) } }
     public internal(set) var cpu: CPU
     /// Shared with other processes after clone(CLONE_FILES), copied by fork.
-    public internal(set) var files = FileTable()
+    public internal(set) var files: FileTable { didSet { unretainedFiles = .passUnretained(files) } }
+    /// `memory` and `files` again, unretained: a system call's body borrows them through
+    /// these (`SyscallContext.withMemory`, `file`) for one access that cannot replace
+    /// them, where reading the properties retained and released each, atomically, on
+    /// every call.
+    private(set) var unretainedMemory: Unmanaged<GuestMemory>
+    private(set) var unretainedFiles: Unmanaged<FileTable>
     public internal(set) var mm: AddressSpace
     public var fs = FileSystemContext()
     /// Gate's own ids: the first process is 1000, its "parent" the host shell (1).
@@ -83,6 +89,10 @@ public final class Process {
     public init(memory: GuestMemory, cpu: CPU) {
         self.memory = memory
         self.cpu = cpu
+        let files = FileTable()
+        self.files = files
+        unretainedMemory = .passUnretained(memory)
+        unretainedFiles = .passUnretained(files)
         mm = AddressSpace(memory: memory)
     }
 
