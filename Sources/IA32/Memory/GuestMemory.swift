@@ -245,24 +245,28 @@ public final class GuestMemory {
         (base + Int(addr)).storeBytes(of: v.littleEndian, as: UInt32.self)
     }
 
-    /// Reads a NUL-terminated string of at most `max` bytes; nil on a fault.
-    public func readCString(_ addr: UInt32, max: Int = 4096, need: UInt8 = PagePermission.userRead) -> [UInt8]? {
-        // A page at a time: the NUL is looked for with memchr, and the bytes are
-        // copied once (a path is read on every file-system call).
+    /// The length of the NUL-terminated string at `addr`, looking at most `max` bytes
+    /// (`max` when there is no NUL among them); nil if a page before the NUL, or before
+    /// `max` bytes, may not be read. A page at a time, the NUL found with memchr.
+    private func cStringLength(_ addr: UInt32, max: Int, need: UInt8) -> Int? {
         var length = 0
         var a = UInt64(addr)
         while length < max {
             guard a < 1 << 32, perm[Int(a >> 12)] & need == need else { return nil }
             let chunk = Swift.min(Int((a | 0xfff) + 1 - a), max - length)
             let start = base + Int(a)
-            if let nul = memchr(start, 0, chunk) {
-                length += nul - start
-                return [UInt8](UnsafeRawBufferPointer(start: base + Int(addr), count: length))
-            }
+            if let nul = memchr(start, 0, chunk) { return length + (nul - start) }
             length += chunk
             a += UInt64(chunk)
         }
-        return [UInt8](UnsafeRawBufferPointer(start: base + Int(addr), count: max))
+        return max
+    }
+
+    /// Reads a NUL-terminated string of at most `max` bytes; nil on a fault. The bytes
+    /// are copied once (a path is read on every file-system call).
+    public func readCString(_ addr: UInt32, max: Int = 4096, need: UInt8 = PagePermission.userRead) -> [UInt8]? {
+        guard let n = cStringLength(addr, max: max, need: need) else { return nil }
+        return [UInt8](UnsafeRawBufferPointer(start: base + Int(addr), count: n))
     }
 
     /// Copies the NUL-terminated string at `addr`, NUL included, into `buffer`: its
@@ -270,23 +274,10 @@ public final class GuestMemory {
     /// string does not fit (the caller then takes its general path, `readCString`).
     public func copyCString(_ addr: UInt32, into buffer: UnsafeMutableRawBufferPointer,
                             need: UInt8 = PagePermission.userRead) -> Int? {
-        guard let out = buffer.baseAddress else { return nil }
-        var length = 0
-        var a = UInt64(addr)
-        while length < buffer.count {
-            guard a < 1 << 32, perm[Int(a >> 12)] & need == need else { return nil }
-            let chunk = Swift.min(Int((a | 0xfff) + 1 - a), buffer.count - length)
-            let start = base + Int(a)
-            if let nul = memchr(start, 0, chunk) {
-                let n = nul - start
-                (out + length).copyMemory(from: start, byteCount: n + 1)
-                return length + n
-            }
-            (out + length).copyMemory(from: start, byteCount: chunk)
-            length += chunk
-            a += UInt64(chunk)
-        }
-        return nil
+        guard let out = buffer.baseAddress, let n = cStringLength(addr, max: buffer.count, need: need),
+              n < buffer.count else { return nil }
+        out.copyMemory(from: base + Int(addr), byteCount: n + 1)
+        return n
     }
 
     /// Asks the host to provide the pages under a large copy in one call
