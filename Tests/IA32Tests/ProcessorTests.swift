@@ -98,4 +98,33 @@ struct ProcessorTests {
         #expect(m.run([0xf7, 0xf1]) == .exception(PendingFault(vector: Vector.divideError)))
         #expect(m[.eax] == 7 && m.cpu.eip == TestMachine.code)
     }
+    /// 16-bit addresses wrap at 64 KiB and name only BX, SI…: the word moves keep the
+    /// general forms for them (the specialised ones add full 32-bit registers).
+    @Test func sixteenBitAddressesWrapInWordMoves() {
+        let m = TestMachine()
+        m.memory.map(0x1000, length: 0x1000, permission: PagePermission.userWrite)
+        m.memory.poke(0x1100, m.bytes(0x1122_3344))
+        // BX+SI = 0x0800+0x0900 = 0x1100; EBX+ESI would be 0x2_1100, which is not mapped.
+        m[.ebx] = 0x0001_0800; m[.esi] = 0x0001_0900
+        // addr16 mov (%bx,%si),%eax
+        #expect(m.run([0x67, 0x8b, 0x00]) == .softwareInterrupt(0x80))
+        #expect(m[.eax] == 0x1122_3344)
+        // addr16 mov %ecx,(%bx,%si)
+        m[.ecx] = 0x5566_7788
+        #expect(m.run([0x67, 0x89, 0x08]) == .softwareInterrupt(0x80))
+        #expect(m.memory.load32(0x1100) == 0x5566_7788)
+        // addr16 mov 0x1100,%eax and mov %eax,0x1104 (the moffs forms, 16-bit offsets)
+        #expect(m.run([0x67, 0xa1, 0x00, 0x11, 0x67, 0xa3, 0x04, 0x11]) == .softwareInterrupt(0x80))
+        #expect(m[.eax] == 0x5566_7788 && m.memory.load32(0x1104) == 0x5566_7788)
+    }
+
+    /// The moffs forms with 32-bit offsets (libc's `mov %gs:0x14,%eax`) load and store
+    /// the word at the offset.
+    @Test func absoluteWordMovesUseTheOffsetAndSegment() {
+        let m = TestMachine()
+        m.memory.poke(TestMachine.data + 0x40, m.bytes(0xcafe_f00d))
+        // mov 0x20000040,%eax; mov %eax,0x20000044
+        #expect(m.run([0xa1, 0x40, 0, 0, 0x20, 0xa3, 0x44, 0, 0, 0x20]) == .softwareInterrupt(0x80))
+        #expect(m[.eax] == 0xcafe_f00d && m.memory.load32(TestMachine.data + 0x44) == 0xcafe_f00d)
+    }
 }

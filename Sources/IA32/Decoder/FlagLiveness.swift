@@ -29,7 +29,7 @@ enum FlagLiveness {
     /// be able to fault.
     static func effect(of i: Instruction) -> Effect {
         switch i.op {
-        case .add32RR, .sub32RR, .cmp32RR, .xor32RR, .and32RR, .or32RR, .test32RR,
+        case .add32RR, .sub32RR, .cmp32RR, .xor32RR, .and32RR, .or32RR, .test32RR, .test32RI,
              .add32RI, .sub32RI, .cmp32RI, .and32RI, .or32RI, .xor32RI, .cmp8RR,
              .shl32RI, .shr32RI, .sar32RI, .imul32RR, .imul32RRI:
             return .writesAll
@@ -88,7 +88,7 @@ extension Op {
         case .inc32R: return .inc32RNF
         case .dec32R: return .dec32RNF
         // A compare or test whose flags nobody reads does nothing at all.
-        case .cmp32RR, .cmp32RI, .test32RR, .cmp8RR: return .nop
+        case .cmp32RR, .cmp32RI, .test32RR, .test32RI, .cmp8RR: return .nop
         default: return nil
         }
     }

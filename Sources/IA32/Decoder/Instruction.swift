@@ -16,7 +16,7 @@ public enum Op: UInt16, CaseIterable, Sendable {
     /// 32-bit `op mem, reg` and `op mem, imm` for add, or, and, sub, xor (`sub` = kind).
     case alu32MR, alu32MI
     case cmp8MI, cmp8RR
-    case inc, dec, inc32R, dec32R, neg, not, testRMReg, testRMImm, test32RR
+    case inc, dec, inc32R, dec32R, neg, not, testRMReg, testRMImm, test32RR, test32RI
 
     // Shift.swift — `sub` holds rol ror rcl rcr shl shr sal sar.
     case shiftImm, shiftCL, shld, shrd

@@ -69,7 +69,8 @@ extension Decoder {
             i.op = op < 0x8a ? .movRMReg : .movRegRM
             if i.size == 4 {
                 if !i.isMemory { i.op = .mov32RR; if op == 0x89 { swap(&i.reg, &i.rm) } }
-                else { i.op = op == 0x89 ? .mov32MR : .mov32RM }
+                // The specialised memory forms add 32-bit addresses; 16-bit ones wrap.
+                else if !addr16 { i.op = op == 0x89 ? .mov32MR : .mov32RM }
             }
         case 0x8c:
             modrm(); i.op = i.reg < 6 ? .movRMSreg : .undefined
@@ -97,9 +98,12 @@ extension Decoder {
         case 0xa0, 0xa1:
             if op == 0xa0 { i.size = 1 }
             absoluteOperand(); i.op = .movRegRM; i.reg = 0
+            // mov %gs:0x14,%eax (the stack protector's canary, per call in libc).
+            if i.size == 4 && !addr16 { i.op = .mov32RM }
         case 0xa2, 0xa3:
             if op == 0xa2 { i.size = 1 }
             absoluteOperand(); i.op = .movRMReg; i.reg = 0
+            if i.size == 4 && !addr16 { i.op = .mov32MR }
         case 0xa4, 0xa5: stringOp(.movs, byte: op == 0xa4)
         case 0xa6, 0xa7: stringOp(.cmps, byte: op == 0xa6)
         case 0xa8, 0xa9:

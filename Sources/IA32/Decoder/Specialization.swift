@@ -38,6 +38,7 @@ extension Decoder {
         case .jcc:
             if let op = Decoder.jccByCondition[Int(i.sub & 0xf)] { i.op = op }
         case .setcc where !i.isMemory: i.op = .setccR
+        case .testRMImm where i.size == 4 && !i.isMemory: i.op = .test32RI
         case .movRMReg where i.size == 1 && i.isMemory: i.op = .mov8MR
         case .movRegRM where i.size == 1 && i.isMemory: i.op = .mov8RM
         case .movRMImm where i.size == 1 && i.isMemory: i.op = .mov8MI

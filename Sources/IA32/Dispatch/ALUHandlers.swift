@@ -57,6 +57,13 @@ func exec_test32RR(_ s: State, _ i: Ins) -> Next {
     return i.successor
 }
 
+/// test with an immediate on a register (`test $0xffff,%ecx` on the way out of a system call).
+@_silgen_name("gate_exec_test32RI") @inline(__always)
+func exec_test32RI(_ s: State, _ i: Ins) -> Next {
+    _ = s.logic32(s.r32(Int(i.rm)) & i.imm)
+    return i.successor
+}
+
 @_silgen_name("gate_exec_adc32RR") @inline(__always)
 func exec_adc32RR(_ s: State, _ i: Ins) -> Next {
     s.setR32(Int(i.rm), s.adc32(s.r32(Int(i.rm)), s.r32(Int(i.reg))))
@@ -286,6 +293,7 @@ extension HandlerTable {
         case .and32RR: return gate_tc_and32RR
         case .or32RR: return gate_tc_or32RR
         case .test32RR: return gate_tc_test32RR
+        case .test32RI: return gate_tc_test32RI
         case .adc32RR: return gate_tc_adc32RR
         case .sbb32RR: return gate_tc_sbb32RR
         case .add32RI: return gate_tc_add32RI
