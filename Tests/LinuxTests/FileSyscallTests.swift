@@ -334,6 +334,42 @@ struct FileSyscallTests {
         #expect(h.sys("fstatfs64", u(fd), 84, sf) == 0)
     }
 
+    /// statx hands the guest the host's own record (on Linux hosts): the mount id and
+    /// birth time, which no `struct stat` carries, arrive whichever way the call names
+    /// the file; symbolic links are still followed by Gate, inside the guest's root.
+    @Test func statxIsTheHostsOwnRecord() {
+        let h = FSHarness()
+        h.mkdir("/d")
+        h.write(file: "/d/f", String(repeating: "y", count: 300))
+        h.symlink("/d/l", to: "f")
+        h.symlink("/d/abs", to: "/d/f")   // absolute: the guest's /d/f, not the host's
+        var st = stat()
+        #expect(stat(h.host("/d/f"), &st) == 0)
+        let sx = h.alloc(256)
+        #expect(h.sys("chdir", h.str("/d")) == 0)
+        for name in ["f", "/d/f", "l", "abs", "../d/f"] {
+            #expect(h.sys("statx", atFDCWD, h.str(name), 0, 0xfff, sx) == 0)
+            #expect(h.u64(sx + 32) == UInt64(st.st_ino) && h.u64(sx + 40) == 300)
+            #expect(h.u16(sx + 28) == UInt16(st.st_mode))
+            #if os(Linux)
+            #expect(h.u32(sx) & 0x1000 != 0 && h.u64(sx + 144) != 0)   // STATX_MNT_ID: the host's
+            #endif
+        }
+        // AT_SYMLINK_NOFOLLOW: the link itself, by plain name and by path.
+        for name in ["l", "/d/l"] {
+            #expect(h.sys("statx", atFDCWD, h.str(name), 0x100, 0xfff, sx) == 0)
+            #expect(h.u16(sx + 28) & 0o170000 == 0o120000 && h.u64(sx + 40) == 1)
+        }
+        // AT_EMPTY_PATH names a descriptor.
+        let fd = h.open("/d/f", O.rdonly)
+        #expect(h.sys("statx", u(fd), h.str(""), 0x1000, 0xfff, sx) == 0)
+        #expect(h.u64(sx + 32) == UInt64(st.st_ino))
+        // The errors stat gives: a missing name, a bad buffer.
+        #expect(h.sys("statx", atFDCWD, h.str("nope"), 0, 0xfff, sx) == neg(.ENOENT))
+        #expect(h.sys("statx", atFDCWD, h.str("/d/nope"), 0, 0xfff, sx) == neg(.ENOENT))
+        #expect(h.sys("statx", atFDCWD, h.str("f"), 0, 0xfff, FSHarness.wild) == neg(.EFAULT))
+    }
+
     @Test func getdents64ListsAndResumes() {
         let h = FSHarness()
         h.mkdir("/d/sub")

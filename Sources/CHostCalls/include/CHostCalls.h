@@ -1,5 +1,5 @@
-// Host C library calls that Swift's Glibc module does not import: statfs(2) and
-// fstatfs(2) (sys/vfs.h), renameat2(2), epoll and eventfd (sys/epoll.h,
+// Host C library calls that Swift's Glibc module does not import: statx(2), statfs(2)
+// and fstatfs(2) (sys/vfs.h), renameat2(2), epoll and eventfd (sys/epoll.h,
 // sys/eventfd.h), getrandom(2), and opening a directory only to look names up in it
 // (O_PATH, which Swift's Glibc module leaves out). Declared here rather than looked up with dlsym, which finds nothing
 // in gate's statically linked executable.
@@ -25,6 +25,19 @@
 /// O_PATH needs no read permission on the directory, only search; -1 on failure.
 static inline int gate_host_open_directory(const char *path) {
     return open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+/// statx(2) into `buf`, the kernel's 256-byte struct statx. Its layout is the same on
+/// every architecture, so an i386 guest's record is a copy of the host's. -1 with errno
+/// ENOSYS where the host's headers have no statx (the kernel may also answer ENOSYS).
+static inline int gate_host_statx(int dirfd, const char *path, int flags, unsigned int mask, void *buf) {
+#ifdef SYS_statx
+    return (int)syscall(SYS_statx, dirfd, path, flags, mask, buf);
+#else
+    (void)dirfd; (void)path; (void)flags; (void)mask; (void)buf;
+    errno = ENOSYS;
+    return -1;
+#endif
 }
 
 /// statfs(2) into a struct statfs (fifteen 8-byte words on 64-bit hosts).
@@ -75,8 +88,15 @@ static inline int gate_host_random(void *buf, size_t n) {
     return 0;
 }
 #elif defined(__APPLE__)
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+/// macOS has no statx(2): Gate builds the record from stat(2) instead.
+static inline int gate_host_statx(int dirfd, const char *path, int flags, unsigned int mask, void *buf) {
+    (void)dirfd; (void)path; (void)flags; (void)mask; (void)buf;
+    errno = ENOSYS;
+    return -1;
+}
 static inline int gate_host_random(void *buf, size_t n) { arc4random_buf(buf, n); return 0; }
 /// As on Linux, without O_PATH: the directory must be readable (else -1, and the
 /// caller looks names up by whole paths).

@@ -314,23 +314,32 @@ public enum PathResolver {
     /// stat(2)'s commonest call without building a `String` or a `ResolvedPath`: the
     /// guest's NUL-terminated path at `address`, when it is one plain name, looked up in
     /// the current directory's descriptor (`cwdDirectory`), as `plainNameInCwd` would.
-    /// The name is copied out of guest memory first, so what is checked is what the host
-    /// sees. A third of a stat's host instructions went on the path and its copies.
+    /// A third of a stat's host instructions went on the path and its copies.
     /// The stat lands in `st`, which the caller owns: a `struct stat` is 144 bytes, and
     /// handing it back by value copied it several times.
     static func statPlainName(at address: UInt32, process: Process, followFinal: Bool,
                               into st: inout HostFS.HostStat) -> PlainNameStat {
-        let dir = process.fs.cwdFD
-        guard dir >= 0, !process.fs.cwdIsUnderProc || procProvider(process) == nil else { return .general }
-        return withUnsafeTemporaryAllocation(byteCount: nameMax + 1, alignment: 1) { buf -> PlainNameStat in
-            let copied = process.unretainedMemory._withUnsafeGuaranteedRef { $0.copyCString(address, into: buf) }
-            guard let n = copied, let p = buf.baseAddress,
-                  isPlainName(UnsafeRawBufferPointer(rebasing: buf.prefix(n))) else { return .general }
-            if fstatat(dir, p.assumingMemoryBound(to: CChar.self), &st, AT_SYMLINK_NOFOLLOW) != 0 {
-                return .failed(Errno.current)
-            }
+        let found = withPlainName(at: address, process: process) { dir, name -> PlainNameStat in
+            if fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0 { return .failed(Errno.current) }
             if followFinal && UInt32(st.st_mode) & 0o170000 == 0o120000 { return .general }
             return .found
+        }
+        return found ?? .general
+    }
+
+    /// Calls `body` with the current directory's descriptor and the guest's path at
+    /// `address` as a C string, when that path is one plain name and the directory is
+    /// one Gate holds outside /proc; nil otherwise (the general walk must answer). The
+    /// name is copied out of guest memory first, so what is checked is what the host sees.
+    static func withPlainName<R>(at address: UInt32, process: Process,
+                                 _ body: (Int32, UnsafePointer<CChar>) -> R) -> R? {
+        let dir = process.fs.cwdFD
+        guard dir >= 0, !process.fs.cwdIsUnderProc || procProvider(process) == nil else { return nil }
+        return withUnsafeTemporaryAllocation(byteCount: nameMax + 1, alignment: 1) { buf -> R? in
+            let copied = process.unretainedMemory._withUnsafeGuaranteedRef { $0.copyCString(address, into: buf) }
+            guard let n = copied, let p = buf.baseAddress,
+                  isPlainName(UnsafeRawBufferPointer(rebasing: buf.prefix(n))) else { return nil }
+            return body(dir, p.assumingMemoryBound(to: CChar.self))
         }
     }
 

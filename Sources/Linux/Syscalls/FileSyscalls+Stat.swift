@@ -133,10 +133,77 @@ extension FileSyscalls {
         let valid = LinuxAT.symlinkNoFollow | LinuxAT.noAutomount | LinuxAT.emptyPath | LinuxAT.statxSyncType
         if flags & ~valid != 0 || flags & LinuxAT.statxSyncType == LinuxAT.statxSyncType { throw .EINVAL }
         if mask & 0x8000_0000 != 0 { throw .EINVAL }   // STATX__RESERVED
-        let s = try statAt(ctx, dirfd: ctx.int(0), pathAddress: ctx.arg(1), flags: flags,
-                           follow: flags & LinuxAT.symlinkNoFollow == 0)
+        let dirfd = ctx.int(0), follow = flags & LinuxAT.symlinkNoFollow == 0
+        if try HostStatx.answer(ctx, dirfd: dirfd, pathAddress: ctx.arg(1), flags: flags, mask: mask, follow: follow) {
+            return 0
+        }
+        let s = try statAt(ctx, dirfd: dirfd, pathAddress: ctx.arg(1), flags: flags, follow: follow)
         guard ctx.writeFields(size: KStat.statxSize, to: ctx.arg(4), { s.statx(into: $0) }) else { throw .EFAULT }
         return 0
+    }
+
+    /// statx answered by the host's own statx(2), on Linux hosts: the record is the
+    /// same on every architecture, so the guest gets what a native i386 program would,
+    /// birth time, attributes and mount id included, which a `struct stat` cannot
+    /// carry. Paths are still Gate's to resolve (the guest's root, /proc): the host is
+    /// asked about the resolved file without following a final symbolic link, with
+    /// the guest's mask and sync flags. Elsewhere, and for files that are not the
+    /// host's, the record is built from a `KStat`.
+    enum HostStatx {
+        /// Cleared when the host kernel answers ENOSYS (before Linux 4.11).
+        nonisolated(unsafe) static var available = true
+
+        /// Whether the call was answered (the record is in guest memory at arg 4);
+        /// false: build it from a `KStat`.
+        static func answer(_ ctx: SyscallContext, dirfd: Int32, pathAddress: UInt32, flags: UInt32, mask: UInt32,
+                           follow: Bool) throws(Errno) -> Bool {
+            #if os(Linux)
+            guard available else { return false }
+            let pass = Int32(bitPattern: flags & (LinuxAT.noAutomount | LinuxAT.statxSyncType))
+            let noFollow = Int32(bitPattern: LinuxAT.symlinkNoFollow)
+            return try withUnsafeTemporaryAllocation(byteCount: KStat.statxSize, alignment: 8) { buf throws(Errno) -> Bool in
+                let record = buf.baseAddress!
+                // A plain name in the current directory goes straight to the host (one
+                // call, as for stat); a symbolic link to follow is Gate's to resolve.
+                var result: Int32? = nil
+                if dirfd == LinuxAT.fdcwd, let r = PathResolver.withPlainName(at: pathAddress, process: ctx.process, {
+                    gate_host_statx($0, $1, pass | noFollow, mask, record)
+                }), !(r == 0 && follow && isSymlink(record)) {
+                    result = r
+                }
+                if result == nil {
+                    switch try target(ctx, dirfd: dirfd, pathAddress: pathAddress, flags: flags, follow: follow) {
+                    case .file(let f) where f.isHost:
+                        result = gate_host_statx(f.hostFD, "", pass | Int32(bitPattern: LinuxAT.emptyPath), mask, record)
+                    case .path(let p) where p.exists && !p.isProc && !p.reopensDescriptor:
+                        result = gate_host_statx(LinuxAT.fdcwd, p.hostPath, pass | noFollow, mask, record)
+                    case .path(let p) where !p.exists:
+                        throw .ENOENT
+                    default:
+                        return false   // /proc and Gate's own files
+                    }
+                }
+                if result != 0 {
+                    let e = Errno.current
+                    if e == .ENOSYS { available = false; return false }
+                    throw e
+                }
+                // Copied out only once the call has succeeded, as the kernel's cp_statx does.
+                guard let out = ctx.withMemory({ $0.writableBytes(ctx.arg(4), length: UInt32(KStat.statxSize)) }) else {
+                    throw .EFAULT
+                }
+                out.copyMemory(from: record, byteCount: KStat.statxSize)
+                return true
+            }
+            #else
+            return false
+            #endif
+        }
+
+        /// stx_mode (a 16-bit field at offset 28) is a symbolic link's.
+        static func isSymlink(_ record: UnsafeMutableRawPointer) -> Bool {
+            UInt32(record.load(fromByteOffset: 28, as: UInt16.self)) & 0o170000 == 0o120000
+        }
     }
 
     // MARK: statfs
