@@ -170,6 +170,18 @@ struct FileSyscallTests {
         #expect(h.sys("close", u(fd)) == 0)
         #expect(h.sys("close", u(fd)) == neg(.EBADF))
         #expect(h.sys("read", u(fd), buf, 1) == neg(.EBADF))
+        // _llseek borrows the file from the table (`FileTable.withUnretained`): a closed,
+        // a negative and a far descriptor are EBADF, one dup2'd far out and back works.
+        #expect(h.sys("_llseek", u(fd), 0, 0, result, 0) == neg(.EBADF))
+        #expect(h.sys("_llseek", u(-1), 0, 0, result, 0) == neg(.EBADF))
+        #expect(h.sys("_llseek", 200, 0, 0, result, 0) == neg(.EBADF))
+        let again = h.open("/data.txt", O.rdonly)
+        #expect(h.sys("dup2", u(again), 90) == 90)
+        #expect(h.sys("_llseek", 90, 0, 3, result, 0) == 0 && h.u64(result) == 3)
+        #expect(h.sys("close", 90) == 0)
+        #expect(h.sys("_llseek", 90, 0, 3, result, 0) == neg(.EBADF))
+        #expect(h.sys("_llseek", u(again), 0, 1, result, 1) == 0 && h.u64(result) == 4)   // shared with 90's
+        #expect(h.sys("close", u(again)) == 0)
         #expect(try! String(contentsOfFile: h.host("/data.txt"), encoding: .utf8) == "hello, world")
 
         // The umask applies on creation: 0666 & ~022.

@@ -323,9 +323,8 @@ extension FileSyscalls {
     }
 
     static func sysLlseek(_ ctx: SyscallContext) throws(Errno) -> Int32 {
-        let f = try ctx.file(0)
         let offset = Int64(bitPattern: UInt64(ctx.arg(1)) << 32 | UInt64(ctx.arg(2)))
-        let r = try seek(f, offset, ctx.arg(4))
+        let r = try ctx.withFile(0) { f throws(Errno) in try seek(f, offset, ctx.arg(4)) }
         guard ctx.setU64(UInt64(bitPattern: r), at: ctx.arg(3)) else { throw .EFAULT }
         return 0
     }

@@ -152,6 +152,16 @@ extension SyscallContext {
         return f
     }
 
+    /// `file(i)` lent to `body`, which uses the file and leaves the descriptor table
+    /// alone (lseek): no retain and release, an atomic pair, per call.
+    func withFile<R>(_ i: Int, _ body: (OpenFile) throws(Errno) -> R) throws(Errno) -> R {
+        let lent = try process.unretainedFiles._withUnsafeGuaranteedRef { t in
+            Result { () throws(Errno) in try t.withUnretained(int(i), body) }
+        }.get()
+        guard let r = lent else { throw .EBADF }
+        return r
+    }
+
     /// A NUL-terminated path at `address`: EFAULT, ENAMETOOLONG, or ENOENT when empty
     /// (unless `allowEmpty`).
     func path(at address: UInt32, allowEmpty: Bool = false) throws(Errno) -> String {
