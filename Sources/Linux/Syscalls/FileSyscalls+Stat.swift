@@ -39,7 +39,10 @@ extension FileSyscalls {
                        follow: Bool) throws(Errno) -> KStat {
         if dirfd == LinuxAT.fdcwd {
             var st = HostFS.HostStat()
-            switch PathResolver.statPlainName(at: pathAddress, process: ctx.process, followFinal: follow, into: &st) {
+            let plain = Unmanaged.passUnretained(ctx.process)._withUnsafeGuaranteedRef {
+                PathResolver.statPlainName(at: pathAddress, process: $0, followFinal: follow, into: &st)
+            }
+            switch plain {
             case .found: return KStat(host: st)
             case .failed(let e): throw e
             case .general: break
@@ -166,8 +169,10 @@ extension FileSyscalls {
                 // A plain name in the current directory goes straight to the host (one
                 // call, as for stat); a symbolic link to follow is Gate's to resolve.
                 var result: Int32? = nil
-                if dirfd == LinuxAT.fdcwd, let r = PathResolver.withPlainName(at: pathAddress, process: ctx.process, {
-                    gate_host_statx($0, $1, pass | noFollow, mask, record)
+                // The process is borrowed: read from the context, it was retained
+                // and released around the lookup, an atomic pair per call.
+                if dirfd == LinuxAT.fdcwd, let r = Unmanaged.passUnretained(ctx.process)._withUnsafeGuaranteedRef({
+                    PathResolver.withPlainName(at: pathAddress, process: $0) { gate_host_statx($0, $1, pass | noFollow, mask, record) }
                 }), !(r == 0 && follow && isSymlink(record)) {
                     result = r
                 }
