@@ -127,4 +127,36 @@ struct ProcessorTests {
         #expect(m.run([0xa1, 0x40, 0, 0, 0x20, 0xa3, 0x44, 0, 0, 0x20]) == .softwareInterrupt(0x80))
         #expect(m[.eax] == 0xcafe_f00d && m.memory.load32(TestMachine.data + 0x44) == 0xcafe_f00d)
     }
+
+    /// rep stosl, whose commonest case (forwards, one page) has a handler of its own:
+    /// it and the general path leave memory, EDI and ECX the same, and the general one
+    /// still takes page crossings, backwards runs, empty counts and faults.
+    @Test func repStoslFillsAndStopsWhereItShould() {
+        let m = TestMachine()
+        let d = TestMachine.data
+        func fill(at edi: UInt32, count: UInt32, backwards: Bool = false) -> StopReason {
+            m[.eax] = 0xa5a5_0001; m[.edi] = edi; m[.ecx] = count
+            // (std;) rep stosl; cld
+            return m.run((backwards ? [0xfd] : []) + [0xf3, 0xab, 0xfc])
+        }
+        // Within a page.
+        #expect(fill(at: d + 0x100, count: 27) == .softwareInterrupt(0x80))
+        #expect(m[.edi] == d + 0x100 + 108 && m[.ecx] == 0)
+        #expect(m.memory.load32(d + 0x100) == 0xa5a5_0001 && m.memory.load32(d + 0x100 + 104) == 0xa5a5_0001)
+        #expect(m.memory.load32(d + 0x100 + 108) == 0)
+        // Across a page boundary, and an odd count.
+        #expect(fill(at: d + 0xff8, count: 5) == .softwareInterrupt(0x80))
+        #expect(m[.edi] == d + 0x100c && m[.ecx] == 0 && m.memory.load32(d + 0x1008) == 0xa5a5_0001)
+        // Backwards.
+        #expect(fill(at: d + 0x2010, count: 3, backwards: true) == .softwareInterrupt(0x80))
+        #expect(m[.edi] == d + 0x2004 && m.memory.load32(d + 0x2008) == 0xa5a5_0001)
+        #expect(m.memory.load32(d + 0x2004) == 0)
+        // Nothing to do.
+        #expect(fill(at: d + 0x3000, count: 0) == .softwareInterrupt(0x80))
+        #expect(m[.edi] == d + 0x3000 && m.memory.load32(d + 0x3000) == 0)
+        // Into the unmapped page after the data: #PF with EDI and ECX at the first word not stored.
+        let r = fill(at: d + 0xfff8, count: 4)
+        #expect(r != .softwareInterrupt(0x80))
+        #expect(m[.edi] == d + 0x10000 && m[.ecx] == 2)
+    }
 }

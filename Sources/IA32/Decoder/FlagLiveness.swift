@@ -31,7 +31,7 @@ enum FlagLiveness {
         switch i.op {
         case .add32RR, .sub32RR, .cmp32RR, .xor32RR, .and32RR, .or32RR, .test32RR, .test32RI,
              .add32RI, .sub32RI, .cmp32RI, .and32RI, .or32RI, .xor32RI, .cmp8RR,
-             .shl32RI, .shr32RI, .sar32RI, .imul32RR, .imul32RRI:
+             .shl32RI, .shr32RI, .sar32RI, .imul32RR, .imul32RRI, .shld32RRI, .shrd32RRI:
             return .writesAll
         case .adc32RR, .sbb32RR, .adc32RI, .sbb32RI:
             return Effect(reads: true, writes: .all, mayFault: false)

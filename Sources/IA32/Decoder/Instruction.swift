@@ -21,7 +21,7 @@ public enum Op: UInt16, CaseIterable, Sendable {
     // Shift.swift — `sub` holds rol ror rcl rcr shl shr sal sar.
     case shiftImm, shiftCL, shld, shrd
     /// 32-bit register shifted by an immediate count in 1...31.
-    case shl32RI, shr32RI, sar32RI
+    case shl32RI, shr32RI, sar32RI, shld32RRI, shrd32RRI
 
     // MulDiv.swift
     case mul, imul1, div, idiv, imul2, imul3
@@ -61,7 +61,7 @@ public enum Op: UInt16, CaseIterable, Sendable {
     case jmpFar, callFar, jmpFarRM, callFarRM, retFar
 
     // Strings.swift — `sub` 0 none, 1 rep/repe, 2 repne.
-    case movs, stos, lods, cmps, scas
+    case movs, stos, lods, cmps, scas, repStos32
 
     // BCD.swift
     case daa, das, aaa, aas, aam, aad

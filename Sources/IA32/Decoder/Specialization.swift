@@ -39,6 +39,12 @@ extension Decoder {
             if let op = Decoder.jccByCondition[Int(i.sub & 0xf)] { i.op = op }
         case .setcc where !i.isMemory: i.op = .setccR
         case .testRMImm where i.size == 4 && !i.isMemory: i.op = .test32RI
+        // A masked count of 0 changes nothing, not even the flags: general path.
+        case .shld where i.size == 4 && !i.isMemory && i.sub == 0 && i.imm & 0x1f != 0:
+            i.imm &= 0x1f; i.op = .shld32RRI
+        case .shrd where i.size == 4 && !i.isMemory && i.sub == 0 && i.imm & 0x1f != 0:
+            i.imm &= 0x1f; i.op = .shrd32RRI
+        case .stos where i.size == 4 && i.sub != 0 && !i.addr16: i.op = .repStos32
         case .movRMReg where i.size == 1 && i.isMemory: i.op = .mov8MR
         case .movRegRM where i.size == 1 && i.isMemory: i.op = .mov8RM
         case .movRMImm where i.size == 1 && i.isMemory: i.op = .mov8MI

@@ -18,6 +18,20 @@ func exec_shld(_ s: State, _ i: Ins) -> Next { s.doubleShift(i, left: true); ret
 @_silgen_name("gate_exec_shrd") @inline(__always)
 func exec_shrd(_ s: State, _ i: Ins) -> Next { s.doubleShift(i, left: false); return s.proceed(i) }
 
+/// shld/shrd $count,%reg,%reg: 64-bit shifts in 32-bit code (and libc's device
+/// numbers in stat). The count is masked and not 0 (Specialization.swift).
+@_silgen_name("gate_exec_shld32RRI") @inline(__always)
+func exec_shld32RRI(_ s: State, _ i: Ins) -> Next {
+    s.setR32(Int(i.rm), s.doubleShift32(s.r32(Int(i.rm)), s.r32(Int(i.reg)), i.imm, left: true))
+    return i.successor
+}
+
+@_silgen_name("gate_exec_shrd32RRI") @inline(__always)
+func exec_shrd32RRI(_ s: State, _ i: Ins) -> Next {
+    s.setR32(Int(i.rm), s.doubleShift32(s.r32(Int(i.rm)), s.r32(Int(i.reg)), i.imm, left: false))
+    return i.successor
+}
+
 @_silgen_name("gate_exec_shl32RI") @inline(__always)
 func exec_shl32RI(_ s: State, _ i: Ins) -> Next {
     let d = s.r32(Int(i.rm))
@@ -135,6 +149,8 @@ extension HandlerTable {
         case .shiftCL: return gate_tc_shiftCL
         case .shld: return gate_tc_shld
         case .shrd: return gate_tc_shrd
+        case .shld32RRI: return gate_tc_shld32RRI
+        case .shrd32RRI: return gate_tc_shrd32RRI
         case .shl32RI: return gate_tc_shl32RI
         case .shr32RI: return gate_tc_shr32RI
         case .sar32RI: return gate_tc_sar32RI

@@ -13,6 +13,32 @@ func exec_movs(_ s: State, _ i: Ins) -> Next { s.string(i, kind: 0); return s.pr
 @_silgen_name("gate_exec_stos") @inline(__always)
 func exec_stos(_ s: State, _ i: Ins) -> Next { s.string(i, kind: 1); return s.proceed(i) }
 
+/// rep stosl, libc's memset of a small structure: forwards, through a flat ES, all on
+/// one page that holds no decoded code. Anything else is the general `string`.
+@_silgen_name("gate_exec_repStos32") @inline(__always)
+func exec_repStos32(_ s: State, _ i: Ins) -> Bool {
+    let ecx = Reg.ecx.rawValue, edi = Reg.edi.rawValue
+    let count = s.r32(ecx)
+    let es = s.segmentCache(SegReg.es.rawValue)
+    guard !s.df, count <= 1024, es.pointee.fast & SegmentCache.fastWrite != 0 else { return false }
+    let d = es.pointee.base &+ s.r32(edi)
+    let bytes = count &* 4
+    guard d & 0xfff &+ bytes <= 0x1000,
+          s.pointee.perm[Int(d &>> 12)] & s.pointee.writeMask == s.pointee.writeNeed else { return false }
+    let p = s.pointee.mem + Int(d)
+    let v = s.r32(0)
+    // Two words at a time, then the odd one.
+    let pair = UInt64(v) | UInt64(v) << 32
+    var k = 0
+    while k &+ 8 <= Int(bytes) { p.storeBytes(of: pair, toByteOffset: k, as: UInt64.self); k &+= 8 }
+    if k < Int(bytes) { p.storeBytes(of: v, toByteOffset: k, as: UInt32.self) }
+    s.setR32(edi, s.r32(edi) &+ bytes)
+    s.setR32(ecx, 0)
+    return true
+}
+@_silgen_name("gate_exec_slow_repStos32") @inline(__always)
+func slow_repStos32(_ s: State, _ i: Ins) -> Next { exec_stos(s, i) }
+
 @_silgen_name("gate_exec_lods") @inline(__always)
 func exec_lods(_ s: State, _ i: Ins) -> Next { s.string(i, kind: 2); return s.proceed(i) }
 
@@ -194,6 +220,7 @@ extension HandlerTable {
         switch op {
         case .movs: return gate_tc_movs
         case .stos: return gate_tc_stos
+        case .repStos32: return gate_tc_repStos32
         case .lods: return gate_tc_lods
         case .cmps: return gate_tc_cmps
         case .scas: return gate_tc_scas

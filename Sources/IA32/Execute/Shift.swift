@@ -109,38 +109,48 @@ extension UnsafeMutablePointer where Pointee == CPUState {
         modifyRM(i, size) { d in doubleShiftValue(d, s, count, size, left: left) }
     }
 
-    func doubleShiftValue(_ d: UInt32, _ s: UInt32, _ count: UInt32, _ size: Int, left: Bool) -> UInt32 {
-        let msb = signBit(size)
-        let m = sizeMask(size)
-        var r: UInt32
-        var c: Bool
-        if size == 4 {
-            if left {
-                r = (d << count) | (s >> (32 - count))
-                c = (d >> (32 - count)) & 1 != 0
-            } else {
-                r = (d >> count) | (s << (32 - count))
-                c = (d >> (count - 1)) & 1 != 0
-            }
+    /// shld/shrd of a 32-bit destination by `count` (1…31), flags set: the specialised
+    /// register form's body and the general one's for 32 bits.
+    @inline(__always) func doubleShift32(_ d: UInt32, _ s: UInt32, _ count: UInt32, left: Bool) -> UInt32 {
+        let r: UInt32, c: Bool
+        if left {
+            r = (d << count) | (s >> (32 - count))
+            c = (d >> (32 - count)) & 1 != 0
         } else {
-            // 16-bit: the operands form the 48-bit value d:s:d (high to low);
-            // counts above 16 shift bits of the first operand back in.
-            if left {
-                let v = (UInt64(d) << 32) | (UInt64(s) << 16) | UInt64(d)
-                let w = v << UInt64(count)
-                r = UInt32(truncatingIfNeeded: w >> 32) & m
-                c = (w >> 48) & 1 != 0
-            } else {
-                let v = UInt64(d) | (UInt64(s) << 16) | (UInt64(d) << 32)
-                r = UInt32(truncatingIfNeeded: v >> UInt64(count)) & m
-                c = (v >> UInt64(count - 1)) & 1 != 0
-            }
+            r = (d >> count) | (s << (32 - count))
+            c = (d >> (count - 1)) & 1 != 0
         }
+        setDoubleShiftFlags(d, r, c, msb: 0x8000_0000)
+        return r
+    }
+
+    /// CF the last bit out, OF a change of sign, SF, ZF and PF from the result, AF clear.
+    @inline(__always) func setDoubleShiftFlags(_ d: UInt32, _ r: UInt32, _ c: Bool, msb: UInt32) {
         let o = (r & msb) != (d & msb)
         var bits: UInt32 = (c ? EFLAGS.cf : 0) | parityFlag(r) | (o ? EFLAGS.of : 0)
         if r == 0 { bits |= EFLAGS.zf }
         if r & msb != 0 { bits |= EFLAGS.sf }
         setArithmeticFlags(bits)
+    }
+
+    func doubleShiftValue(_ d: UInt32, _ s: UInt32, _ count: UInt32, _ size: Int, left: Bool) -> UInt32 {
+        if size == 4 { return doubleShift32(d, s, count, left: left) }
+        let msb = signBit(size)
+        let m = sizeMask(size)
+        let r: UInt32, c: Bool
+        // 16-bit: the operands form the 48-bit value d:s:d (high to low); counts above
+        // 16 shift bits of the first operand back in.
+        if left {
+            let v = (UInt64(d) << 32) | (UInt64(s) << 16) | UInt64(d)
+            let w = v << UInt64(count)
+            r = UInt32(truncatingIfNeeded: w >> 32) & m
+            c = (w >> 48) & 1 != 0
+        } else {
+            let v = UInt64(d) | (UInt64(s) << 16) | (UInt64(d) << 32)
+            r = UInt32(truncatingIfNeeded: v >> UInt64(count)) & m
+            c = (v >> UInt64(count - 1)) & 1 != 0
+        }
+        setDoubleShiftFlags(d, r, c, msb: msb)
         return r
     }
 }
