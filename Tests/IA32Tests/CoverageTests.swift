@@ -60,6 +60,7 @@ struct CoverageTests {
         .cmp32MIJe: "fused branch: BranchFusionTests", .cmp32MIJne: "fused branch: BranchFusionTests",
         .cmp32MIBJe: "fused branch: BranchFusionTests", .cmp32MIBJne: "fused branch: BranchFusionTests",
         .movzx8M32BAdvance: "fused pair: LoadAdvanceFusionTests",
+        .xorMul32RR: "fused pair: HashStepFusionTests", .xorMul32RM: "fused pair: HashStepFusionTests",
         .push32RRun: "fused run: StackRunFusionTests", .pop32RRun: "fused run: StackRunFusionTests",
         .blockTail: "not an instruction: the record after a block (ThreadedDispatchTests)",
         .invalidBlock: "not an instruction: marks a block code writes invalidated (ThreadedDispatchTests)",

@@ -88,6 +88,10 @@ public enum Op: UInt16, CaseIterable, Sendable {
     /// every byte-scanning loop. The add stays in its slot and runs on its own only when
     /// the load takes the general path.
     case movzx8M32BAdvance
+    /// `xor` into a register and `imul $imm` of it right after, both flagless: a hash
+    /// step, run as one (Decoder/HashStepFusion.swift, Dispatch/HashStepHandlers.swift).
+    /// The multiply stays in its slot.
+    case xorMul32RR, xorMul32RM
     /// Two to eight `push %r32` or `pop %r32` in a row, run as one (Decoder/
     /// StackRunFusion.swift, Dispatch/StackRunHandlers.swift): `sub` counts them and
     /// `imm` holds their registers, four bits each, first in the low bits. The rest of

@@ -7,6 +7,7 @@ enum Superinstructions {
         while k < n {
             switch block[k].op {
             case .movzx8M32B: k += LoadAdvanceFusion.fuse(block, at: k, count: n)
+            case .xor32RRNF, .xor32RM: k += HashStepFusion.fuse(block, at: k, count: n)
             case .push32R, .pop32R: k += StackRunFusion.fuse(block, at: k, count: n)
             default: k += 1
             }

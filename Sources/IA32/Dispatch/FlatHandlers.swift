@@ -194,6 +194,7 @@ extension HandlerTable {
         case .callRM: return gate_tc_flat_callRM
         // Named in the file of its body, as every shim must be to have the body inlined.
         case .movzx8M32BAdvance: return loadAdvanceFlatShim(op)
+        case .xorMul32RM: return hashStepFlatShim(op)
         case .push32RRun, .pop32RRun: return stackRunFlatShim(op)
         default: return nil
         }

@@ -83,6 +83,7 @@ enum HandlerTable {
         if let h = fusedBranchShim(op) { return h }
         if let h = baseAddressedShim(op) { return h }
         if let h = loadAdvanceShim(op) { return h }
+        if let h = hashStepShim(op) { return h }
         if let h = stackRunShim(op) { return h }
         if let h = floatingPointShim(op) { return h }
         return blockEndShim(op)
