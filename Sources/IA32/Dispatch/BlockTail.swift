@@ -114,7 +114,15 @@ extension UnsafeMutablePointer where Pointee == CPUState {
     }
 
     @inline(__always) func leave(_ t: UnsafeMutablePointer<BlockTail>, slot taken: Bool) -> Next {
-        let target = taken ? t.pointee.target0 : t.pointee.target1
+        let target: UnsafeRawPointer?
+        // A branch, not a select (gate_keep_branch): the host predicts it and fetches
+        // the next block's instructions before the guest's condition is known.
+        if taken {
+            gate_keep_branch()
+            target = t.pointee.target0
+        } else {
+            target = t.pointee.target1
+        }
         if _fastPath(retire(t) && target != nil) { return target }
         pointee.eip = taken ? t.pointee.eip0 : t.pointee.eip1
         pointee.exitTail = UnsafeMutableRawPointer(t)

@@ -239,6 +239,12 @@ GATE_FAST_SHIM_SLOTS(gate_tc_flat_xorMul32RM, gate_exec_flat_xorMul32RM, gate_tc
 GATE_SPLIT_TERMINATOR(push32RRun) GATE_FLAT_TERMINATOR(push32RRun)
 GATE_SPLIT_TERMINATOR(pop32RRun) GATE_FLAT_TERMINATOR(pop32RRun)
 
+/// An empty statement the optimizer may neither move nor merge. Placed in one arm of a
+/// two-way choice of the next instruction, it keeps the choice a branch, which the
+/// host predicts and runs ahead of, instead of a select, which waits for its condition:
+/// a loop's next iteration would otherwise wait for the guest's compare, every time.
+static inline void gate_keep_branch(void) { __asm__ volatile(""); }
+
 /// Spends `count` instructions of the budget at `budget`; whether any is left. Written
 /// in C so that it compiles to one subtraction in memory and a branch on its flags.
 static inline _Bool gate_spend(int64_t *budget, uint32_t count) {
