@@ -224,14 +224,7 @@ GATE_FAST_SHIM_SLOTS(gate_tc_movzx8M32BAdvance, gate_exec_movzx8M32BAdvance, gat
 GATE_FAST_SHIM_SLOTS(gate_tc_flat_movzx8M32BAdvance, gate_exec_flat_movzx8M32BAdvance,
                      gate_tc_slow_movzx8M32BAdvance, 2)
 // Hash steps (Sources/IA32/Dispatch/HashStepHandlers.swift): the xor and the multiply after it.
-#define GATE_TWO_SLOTS(name)                                                               \
-    static inline const void *gate_tc_##name(void *s, const void *i) {                  \
-        __attribute__((swiftcall)) const void *gate_exec_##name(void *s, const void *i); \
-        const void *n;                                                                   \
-        GATE_INLINE_CALL n = gate_exec_##name(s, i);                                     \
-        __attribute__((musttail)) return GATE_NEXT_HANDLER(n)(s, n);                     \
-    }
-GATE_TWO_SLOTS(xorMul32RR)
+GATE_HANDLER(xorMul32RR)
 GATE_SLOW_SHIM(xorMul32RM)
 GATE_FAST_SHIM_SLOTS(gate_tc_xorMul32RM, gate_exec_xorMul32RM, gate_tc_slow_xorMul32RM, 2)
 GATE_FAST_SHIM_SLOTS(gate_tc_flat_xorMul32RM, gate_exec_flat_xorMul32RM, gate_tc_slow_xorMul32RM, 2)
